@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+// Times are unix seconds, always written by the code from the injected clock (no SQL defaults).
+
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ['admin', 'member'] }).notNull(),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull(),
+    passwordHash: text('password_hash'),
+    pinHash: text('pin_hash'),
+    pinFailures: integer('pin_failures').notNull(),
+    pinDisabled: integer('pin_disabled', { mode: 'boolean' }).notNull(),
+    quickLogin: integer('quick_login', { mode: 'boolean' }).notNull(),
+    mfaEnabled: integer('mfa_enabled', { mode: 'boolean' }).notNull(),
+    totpSecretSealed: text('totp_secret_sealed'),
+    totpPendingSealed: text('totp_pending_sealed'),
+    totpLastStep: integer('totp_last_step'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_username_unique').on(t.username)],
+)
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    amr: text('amr').notNull(),
+    authTime: integer('auth_time').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    address: text('address'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+)
+
+/** Every refresh token a session was given, hashed; rotated ones stay to detect reuse. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    hash: text('hash').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    issuedAt: integer('issued_at').notNull(),
+    idleExpiresAt: integer('idle_expires_at').notNull(),
+    rotatedAt: integer('rotated_at'),
+  },
+  (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
+)
+
+export const signingKeys = sqliteTable('signing_keys', {
+  kid: text('kid').primaryKey(),
+  alg: text('alg').notNull(),
+  publicJWK: text('public_jwk').notNull(),
+  privateSealed: text('private_sealed').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** Published from createdAt; signs from activatesAt (one JWKS cache lifetime later). */
+  activatesAt: integer('activates_at').notNull(),
+  /** Set when a newer key takes over signing; published until retiredAt + max token life. */
+  retiredAt: integer('retired_at'),
+})
+
+/** Single-use secrets (setup, reset, MFA step, WebAuthn ceremonies), stored as HMACs. */
+export const oneTimeCodes = sqliteTable(
+  'one_time_codes',
+  {
+    hash: text('hash').primaryKey(),
+    purpose: text('purpose').notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    data: text('data'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('one_time_codes_expiry_idx').on(t.expiresAt)],
+)
+
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    hash: text('hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+)
+
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull(),
+    transports: text('transports'),
+    deviceType: text('device_type'),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [index('passkeys_user_idx').on(t.userId)],
+)
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    type: text('type').notNull(),
+    actorId: text('actor_id'),
+    userId: text('user_id'),
+    address: text('address'),
+    userAgent: text('user_agent'),
+    detail: text('detail')
+      .notNull()
+      .default(sql`'{}'`),
+  },
+  (t) => [index('audit_events_at_idx').on(t.at)],
+)

@@ -1,0 +1,49 @@
+import type { Context } from 'hono'
+import type { z } from 'zod'
+import { invalidRequest, payloadTooLarge, unsupportedMediaType } from '../errors.js'
+
+export const MAX_BODY_BYTES = 16 * 1024
+
+/**
+ * Reads a JSON body whatever the headers claim: the stream itself is counted, so a missing
+ * or lying Content-Length cannot smuggle more than 16 KiB past the limit.
+ */
+export async function readJSON(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? ''
+  if (!/^application\/json\s*(;|$)/i.test(type)) throw unsupportedMediaType()
+  const stream = c.req.raw.body
+  if (!stream) throw invalidRequest('The request body is empty; send a JSON object.')
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined)
+      throw payloadTooLarge()
+    }
+    chunks.push(value)
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks))
+  } catch {
+    throw invalidRequest('The request body is not valid UTF-8.')
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.')
+  }
+}
+
+/** Reads and validates a JSON body; a 400 names the first field at fault. */
+export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const result = schema.safeParse(await readJSON(c))
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'body'
+  throw invalidRequest(`${field}: ${issue?.message ?? 'is not valid'}`)
+}

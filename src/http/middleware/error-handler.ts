@@ -1,0 +1,35 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { AuthError, internal, invalidRequest, notFound, payloadTooLarge } from '../../errors.js'
+import type { Logger } from '../../logger.js'
+import type { AppEnv } from '../env.js'
+
+/** The one place where errors become responses: `{"error","message"}` (+ `retry_after`). */
+export function renderError(c: Context, error: AuthError): Response {
+  const body: Record<string, unknown> = { error: error.code, message: error.message }
+  if (error.retryAfterSeconds !== undefined) {
+    body.retry_after = error.retryAfterSeconds
+    c.header('Retry-After', String(error.retryAfterSeconds))
+  }
+  c.header('Cache-Control', 'no-store')
+  return c.json(body, error.status)
+}
+
+export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
+  return function onError(error, c) {
+    if (error instanceof AuthError) {
+      if (error.status >= 500)
+        logger.error({ req_id: c.get('requestId'), err: error.cause }, error.message)
+      return renderError(c, error)
+    }
+    if (error instanceof HTTPException) {
+      if (error.status === 413) return renderError(c, payloadTooLarge())
+      if (error.status === 400) return renderError(c, invalidRequest('The request is malformed.'))
+    }
+    logger.error({ req_id: c.get('requestId'), err: error }, 'unhandled error')
+    return renderError(c, internal(error))
+  }
+}
+
+export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
+  renderError(c, notFound('There is no such route.'))

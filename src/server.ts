@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import { createApp } from './app.js'
+import { systemClock, type Clock } from './clock.js'
+import { loadConfig, type Env } from './config.js'
+import { closeDatabase, type Database } from './db/client.js'
+import { createLogger, type Logger } from './logger.js'
+import { defaultMigrationsDir } from './package-root.js'
+import { createReadiness } from './readiness.js'
+import { resolveSecret } from './secret-file.js'
+import { completeStartup, openChecked } from './startup.js'
+
+export const EXIT_CONFIG = 78
+export const SHUTDOWN_GRACE_MS = 10_000
+
+export interface RunOptions {
+  env: Env
+  clock?: Clock
+  migrationsDir?: string
+  /** Resolves when the process should stop (a signal); the server then drains. */
+  stopSignal: Promise<string>
+  printError: (line: string) => void
+}
+
+/** Runs the service until `stopSignal`; resolves with the exit code. */
+export async function runServer(options: RunOptions): Promise<number> {
+  const loaded = loadConfig(options.env, (path) => readFileSync(path, 'utf8'))
+  if (!loaded.ok) {
+    for (const line of loaded.errors) options.printError(`configuration error: ${line}`)
+    return EXIT_CONFIG
+  }
+  const config = loaded.config
+  const secret = resolveSecret(config.givenSecret, config.dataDir)
+  if (!secret.ok) {
+    options.printError(`configuration error: ${secret.error}`)
+    return EXIT_CONFIG
+  }
+  const logger = createLogger(config.logLevel)
+  if (secret.generatedPath) {
+    logger.warn(
+      { path: secret.generatedPath },
+      'generated a new master secret; back it up together with the database',
+    )
+  }
+  const readiness = createReadiness()
+  const input = {
+    config,
+    secret: secret.secret,
+    clock: options.clock ?? systemClock,
+    logger,
+    migrationsDir: options.migrationsDir ?? defaultMigrationsDir(),
+    readiness,
+  }
+  const opened = openChecked(input)
+  if (opened.kind === 'config-error') {
+    options.printError(`configuration error: ${opened.message}`)
+    return EXIT_CONFIG
+  }
+  const app = createApp({ logger, readiness })
+  let server: Server
+  try {
+    server = await listen(
+      app.fetch as Parameters<typeof serve>[0]['fetch'],
+      config.host,
+      config.port,
+    )
+  } catch (error) {
+    options.printError(
+      `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
+    )
+    if (opened.kind === 'open') closeDatabase(opened.database)
+    return 1
+  }
+  logger.info({ host: config.host, port: config.port }, 'listening')
+  if (opened.kind === 'open') await completeStartup(input, opened.database, opened.secretKeys)
+  if (readiness.status === 'ready') logger.info('ready')
+
+  const signal = await options.stopSignal
+  logger.info({ signal }, 'shutting down')
+  await drain(server, logger)
+  if (opened.kind === 'open') closeDatabase(opened.database)
+  logger.info('stopped')
+  return 0
+}
+
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  hostname: string,
+  port: number,
+): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }) as Server
+    server.once('error', reject)
+    server.once('listening', () => {
+      server.off('error', reject)
+      resolve(server)
+    })
+  })
+}
+
+/** Stops accepting, lets requests in flight finish (at most 10 s), then cuts the rest. */
+async function drain(server: Server, logger: Logger): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn('requests still running after 10 s; closing their connections')
+      server.closeAllConnections()
+    }, SHUTDOWN_GRACE_MS)
+    // A keep-alive connection becomes idle once its last request is answered: close it then.
+    const idle = setInterval(() => server.closeIdleConnections(), 50)
+    server.close(() => {
+      clearTimeout(timer)
+      clearInterval(idle)
+      resolve()
+    })
+    server.closeIdleConnections()
+  })
+}
+
+export type { Database }

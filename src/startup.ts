@@ -1,0 +1,93 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { Clock } from './clock.js'
+import type { Config } from './config.js'
+import { closeDatabase, openDatabase, readMeta, writeMeta, type Database } from './db/client.js'
+import { migrateDatabase } from './db/migrate.js'
+import type { Logger } from './logger.js'
+import { failCheck, passCheck, type Readiness } from './readiness.js'
+import { deriveSecretKeys, type SecretKeys } from './secret-keys.js'
+import { buildServices } from './services.js'
+
+export interface StartupInput {
+  config: Config
+  secret: string
+  clock: Clock
+  logger: Logger
+  migrationsDir: string
+  readiness: Readiness
+}
+
+export type OpenOutcome =
+  | { kind: 'open'; database: Database; secretKeys: SecretKeys }
+  | { kind: 'failed' }
+  | { kind: 'config-error'; message: string }
+
+const FINGERPRINT_KEY = 'secret_fingerprint'
+
+/**
+ * Opens the database and checks it was created with this secret (API §1.1). A different
+ * secret is a configuration error: nothing is written, so the operator can fix it.
+ */
+export function openChecked(input: StartupInput): OpenOutcome {
+  const secretKeys = deriveSecretKeys(input.secret)
+  let database: Database
+  try {
+    database = openDatabase(input.config.databasePath)
+  } catch (error) {
+    const message = `cannot open ${input.config.databasePath}: ${(error as Error).message}`
+    input.logger.error({ err: error }, message)
+    failCheck(input.readiness, 'database', message)
+    return { kind: 'failed' }
+  }
+  const stored = readMeta(database, FINGERPRINT_KEY)
+  if (stored !== null && !sameText(stored, secretKeys.fingerprint)) {
+    closeDatabase(database)
+    return {
+      kind: 'config-error',
+      message:
+        `AUTH_SECRET: ${input.config.databasePath} was created with a different master secret; ` +
+        'start with the original secret (or its secret.key). Nothing was changed.',
+    }
+  }
+  passCheck(input.readiness, 'database')
+  return { kind: 'open', database, secretKeys }
+}
+
+/**
+ * The start-up work after the server listens. Never throws: a failure is logged with its
+ * cause, reported by `/readyz`, and the process stays up without a restart loop.
+ */
+export async function completeStartup(
+  input: StartupInput,
+  database: Database,
+  secretKeys: SecretKeys,
+): Promise<void> {
+  const { config, clock, logger, readiness } = input
+  try {
+    const result = await migrateDatabase(database, {
+      migrationsDir: input.migrationsDir,
+      databasePath: config.databasePath,
+      clock,
+    })
+    if (result.backupPath) logger.info({ backup: result.backupPath }, 'database backed up')
+    if (result.applied > 0) logger.info({ applied: result.applied }, 'migrations applied')
+    passCheck(readiness, 'migrations')
+    if (readMeta(database, FINGERPRINT_KEY) === null) {
+      writeMeta(database, FINGERPRINT_KEY, secretKeys.fingerprint)
+    }
+  } catch (error) {
+    logger.error({ err: error }, 'database migration failed')
+    failCheck(readiness, 'migrations', (error as Error).message)
+    return
+  }
+  passCheck(readiness, 'signing_keys')
+  passCheck(readiness, 'bootstrap')
+  readiness.services = buildServices({ config, clock, logger, database, secretKeys })
+  readiness.status = 'ready'
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
