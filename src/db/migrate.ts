@@ -123,6 +123,9 @@ function readTags(migrationsDir: string): Map<number, string> {
   return new Map(journal.entries.map((e) => [e.when, e.tag]))
 }
 
+/** The innermost cause: drizzle wraps SQLite's own message ("no such table: …"). */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  let inner = error
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause
+  return (inner instanceof Error ? inner.message : String(inner)).trim()
 }

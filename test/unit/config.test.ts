@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig, type Env } from '../../src/config.js'
+import { strongSecret } from '../helpers/secrets.js'
+
+const noFiles = (path: string): string => {
+  throw Object.assign(new Error(`no ${path}`), { code: 'ENOENT' })
+}
+const errorsOf = (env: Env, readFile = noFiles) => {
+  const result = loadConfig(env, readFile)
+  return result.ok ? [] : result.errors
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const result = loadConfig({}, noFiles)
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.config).toMatchObject({
+      givenSecret: null,
+      dataDir: './data',
+      databasePath: 'data/auth.db',
+      host: '127.0.0.1',
+      port: 3100,
+      issuer: 'http://localhost:3100',
+      audience: ['hail-mary-api'],
+      accessTokenTTLSeconds: 600,
+      refreshTokenTTLSeconds: 30 * 86_400,
+      refreshIdleTTLSeconds: 7 * 86_400,
+      refreshReuseGraceSeconds: 10,
+      signingAlg: 'ES256',
+      quickLoginNetworks: [],
+      webauthn: { rpID: 'localhost', origins: ['http://localhost:3100'], rpName: 'Hail Mary' },
+      passwordMinLength: 15,
+      pinMinLength: 6,
+      argon2: { memoryKiB: 19_456, timeCost: 2, parallelism: 1 },
+    })
+  })
+
+  it.each([
+    ['AUTH_PORT', 'eighty'],
+    ['AUTH_PORT', '70000'],
+    ['AUTH_ISSUER', 'localhost:3100'],
+    ['AUTH_ACCESS_TOKEN_TTL', '2h'],
+    ['AUTH_ACCESS_TOKEN_TTL', '10 minutes'],
+    ['AUTH_SIGNING_ALG', 'HS256'],
+    ['AUTH_QUICK_LOGIN_NETWORKS', '192.168.1.0/33'],
+    ['AUTH_TRUST_PROXY', 'proxy.local'],
+    ['AUTH_PASSWORD_MIN_LENGTH', '7'],
+    ['AUTH_PIN_MIN_LENGTH', '3'],
+    ['AUTH_ARGON2_MEMORY_KIB', '4096'],
+    ['AUTH_ARGON2_TIME', '1'],
+    ['AUTH_LOG_LEVEL', 'loud'],
+    ['AUTH_WEBAUTHN_ORIGINS', 'https://home.example/path'],
+  ])('names %s=%s with an example of a good value', (name, value) => {
+    const errors = errorsOf({ [name]: value })
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(new RegExp(`^${name}: `))
+    expect(errors[0]).toMatch(/for example [A-Z0-9_]+=\S+/)
+  })
+
+  it('names the bad entry of a CIDR list', () => {
+    expect(errorsOf({ AUTH_QUICK_LOGIN_NETWORKS: '192.168.1.0/24,10.0.0.300/8' })[0]).toContain(
+      '"10.0.0.300/8"',
+    )
+  })
+
+  it('reports every problem at once', () => {
+    expect(
+      errorsOf({ AUTH_PORT: 'x', AUTH_SIGNING_ALG: 'none', AUTH_LOG_LEVEL: 'x' }),
+    ).toHaveLength(3)
+  })
+
+  it('honours PORT when AUTH_PORT is unset', () => {
+    const result = loadConfig({ PORT: '8080' }, noFiles)
+    expect(result.ok && result.config.port).toBe(8080)
+  })
+
+  it('reads a secret from AUTH_SECRET_FILE without its trailing newline', () => {
+    const secret = strongSecret()
+    const result = loadConfig({ AUTH_SECRET_FILE: '/run/secrets/auth' }, (path) =>
+      path === '/run/secrets/auth' ? `${secret}\n` : noFiles(path),
+    )
+    expect(result.ok && result.config.givenSecret).toBe(secret)
+  })
+
+  it('refuses AUTH_SECRET and AUTH_SECRET_FILE together', () => {
+    const secret = strongSecret()
+    const errors = errorsOf({ AUTH_SECRET: secret, AUTH_SECRET_FILE: '/x' }, () => secret)
+    expect(errors).toEqual([expect.stringMatching(/^AUTH_SECRET: set either/)])
+  })
+
+  it('parses IPv4 and IPv6 networks', () => {
+    const result = loadConfig({ AUTH_QUICK_LOGIN_NETWORKS: '192.168.1.0/24, fd00::/8' }, noFiles)
+    expect(
+      result.ok && result.config.quickLoginNetworks.map(([a, p]) => `${a.toString()}/${p}`),
+    ).toEqual(['192.168.1.0/24', 'fd00::/8'])
+  })
+})
