@@ -80,8 +80,7 @@ CREATE TABLE `signing_keys` (
 	`public_jwk` text NOT NULL,
 	`private_sealed` text NOT NULL,
 	`created_at` integer NOT NULL,
-	`activates_at` integer NOT NULL,
-	`retired_at` integer
+	`activates_at` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `users` (

@@ -1,26 +1,35 @@
 import { Hono } from 'hono'
+import type { CIDR } from './limits/cidr.js'
 import type { Logger } from './logger.js'
 import type { Readiness } from './readiness.js'
 import type { AppEnv } from './http/env.js'
 import { bodySize } from './http/middleware/body-size.js'
+import { clientAddress } from './http/middleware/client.js'
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js'
 import { requestId } from './http/middleware/request-id.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { requireReady } from './http/middleware/require-ready.js'
 import { healthRoutes } from './http/routes/health.js'
+import { loginRoutes } from './http/routes/login.js'
+import { meRoutes } from './http/routes/me.js'
+import { tokenRoutes } from './http/routes/tokens.js'
+import { wellKnownRoutes } from './http/routes/well-known.js'
 
 export interface AppDeps {
   logger: Logger
   readiness: Readiness
+  trustProxy: CIDR[]
 }
 
 /** Builds the HTTP app; no I/O here, so tests build it as often as they like. */
-export function createApp({ logger, readiness }: AppDeps): Hono<AppEnv> {
+export function createApp({ logger, readiness, trustProxy }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use('*', requestId(), requestLog(logger), bodySize())
+  app.use('*', requestId(), requestLog(logger), clientAddress(trustProxy, logger), bodySize())
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
   app.route('/', healthRoutes(readiness))
+  app.route('/', wellKnownRoutes(readiness))
   app.use('/v1/*', requireReady(readiness))
+  for (const routes of [loginRoutes(), tokenRoutes(), meRoutes()]) app.route('/v1', routes)
   return app
 }

@@ -57,7 +57,7 @@ export async function runServer(options: RunOptions): Promise<number> {
     options.printError(`configuration error: ${opened.message}`)
     return EXIT_CONFIG
   }
-  const app = createApp({ logger, readiness })
+  const app = createApp({ logger, readiness, trustProxy: config.trustProxy })
   let server: Server
   try {
     server = await listen(

@@ -3,9 +3,17 @@ import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import type { Logger } from './logger.js'
 import type { SecretKeys } from './secret-keys.js'
+import { createAccessTokens } from './auth/access-tokens.js'
+import { createAudit } from './auth/audit.js'
+import { createHashQueue } from './auth/hash-queue.js'
+import { createOneTimeCodes } from './auth/one-time-codes.js'
+import { createPasswordHasher } from './auth/password-hasher.js'
+import { createSessions } from './auth/sessions.js'
+import { createSigningKeys } from './auth/signing-keys.js'
+import { createIssuer } from './auth/token-response.js'
+import { createUsers } from './auth/users.js'
 
-/** Everything a route may use once the service is ready; built in one place (startup.ts). */
-export interface Services {
+export interface BaseDeps {
   config: Config
   clock: Clock
   logger: Logger
@@ -13,6 +21,39 @@ export interface Services {
   secretKeys: SecretKeys
 }
 
-export function buildServices(base: Services): Services {
-  return base
+export type Services = ReturnType<typeof buildServices>
+
+/** The one place where domain modules are wired together, each given only what it uses. */
+export function buildServices(base: BaseDeps) {
+  const { config, clock, secretKeys } = base
+  const db = base.database.db
+  const hashQueue = createHashQueue(config.hashConcurrency)
+  const hasher = createPasswordHasher({ argon2: config.argon2, queue: hashQueue })
+  const signingKeys = createSigningKeys({
+    db,
+    clock,
+    secretKeys,
+    alg: config.signingAlg,
+    rotationSeconds: config.keyRotationSeconds,
+    accessTokenTTLSeconds: config.accessTokenTTLSeconds,
+  })
+  const accessTokens = createAccessTokens({ clock, config, signingKeys })
+  const sessions = createSessions({ db, clock, secretKeys, config })
+  const users = createUsers({ db, clock, hasher, passwordMinLength: config.passwordMinLength })
+  const audit = createAudit({ db, clock })
+  const codes = createOneTimeCodes({ db, clock, secretKeys })
+  const issuer = createIssuer({ clock, sessions, accessTokens })
+  return {
+    ...base,
+    db,
+    hashQueue,
+    hasher,
+    signingKeys,
+    accessTokens,
+    sessions,
+    users,
+    audit,
+    codes,
+    issuer,
+  }
 }

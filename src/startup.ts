@@ -7,6 +7,7 @@ import type { Logger } from './logger.js'
 import { failCheck, passCheck, type Readiness } from './readiness.js'
 import { deriveSecretKeys, type SecretKeys } from './secret-keys.js'
 import { buildServices } from './services.js'
+import { bootstrapFirstAdmin } from './auth/first-admin.js'
 
 export interface StartupInput {
   config: Config
@@ -80,9 +81,26 @@ export async function completeStartup(
     failCheck(readiness, 'migrations', (error as Error).message)
     return
   }
-  passCheck(readiness, 'signing_keys')
-  passCheck(readiness, 'bootstrap')
-  readiness.services = buildServices({ config, clock, logger, database, secretKeys })
+  const services = buildServices({ config, clock, logger, database, secretKeys })
+  try {
+    await services.signingKeys.load()
+    await services.signingKeys.ensureCurrent()
+    passCheck(readiness, 'signing_keys')
+  } catch (error) {
+    logger.error({ err: error }, 'signing keys could not be loaded')
+    failCheck(readiness, 'signing_keys', (error as Error).message)
+    return
+  }
+  // A failed bootstrap (say, a weak initial admin password) is shown but does not stop the
+  // service: the setup code remains a way in.
+  try {
+    passCheck(readiness, 'bootstrap', await bootstrapFirstAdmin(services, config.initialAdmin))
+  } catch (error) {
+    logger.error({ err: error }, 'creating the initial admin failed')
+    readiness.checks.bootstrap = { status: 'failed', message: (error as Error).message }
+    await bootstrapFirstAdmin(services, null).catch(() => undefined)
+  }
+  readiness.services = services
   readiness.status = 'ready'
 }
 

@@ -71,10 +71,11 @@ export const signingKeys = sqliteTable('signing_keys', {
   publicJWK: text('public_jwk').notNull(),
   privateSealed: text('private_sealed').notNull(),
   createdAt: integer('created_at').notNull(),
-  /** Published from createdAt; signs from activatesAt (one JWKS cache lifetime later). */
+  /**
+   * Published from createdAt; signs from activatesAt (one JWKS cache lifetime later). It stops
+   * signing when the next key activates and is published until its last token has expired.
+   */
   activatesAt: integer('activates_at').notNull(),
-  /** Set when a newer key takes over signing; published until retiredAt + max token life. */
-  retiredAt: integer('retired_at'),
 })
 
 /** Single-use secrets (setup, reset, MFA step, WebAuthn ceremonies), stored as HMACs. */

@@ -31,7 +31,7 @@ async function start(dataDir: string, secret: string, migrationsDir = defaultMig
   const opened = openChecked(input)
   if (opened.kind !== 'open') throw new Error(opened.kind)
   await completeStartup(input, opened.database, opened.secretKeys)
-  const app = createApp({ logger: input.logger, readiness })
+  const app = createApp({ logger: input.logger, readiness, trustProxy: [] })
   return { app, readiness, close: () => closeDatabase(opened.database) }
 }
 

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto'
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { unixSeconds, type Clock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { SigningKeys } from './signing-keys.js'
+
+export type AMR = 'pwd' | 'pin' | 'otp' | 'hwk' | 'mfa'
+
+export interface AccessClaims {
+  sub: string
+  sid: string
+  role: 'admin' | 'member'
+  amr: AMR[]
+  auth_time: number
+  preferred_username: string
+  name: string
+}
+
+export interface VerifiedAccess extends AccessClaims {
+  jti: string
+  exp: number
+}
+
+/** Small leeway for clocks of the same box; tokens are short anyway. */
+const CLOCK_TOLERANCE_SECONDS = 30
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>
+
+/** Access tokens per RFC 9068 (`typ: at+jwt`), signed with the current key (API §5). */
+export function createAccessTokens(deps: {
+  clock: Clock
+  config: Pick<Config, 'issuer' | 'audience' | 'accessTokenTTLSeconds' | 'signingAlg'>
+  signingKeys: SigningKeys
+}) {
+  const { clock, config, signingKeys } = deps
+  const audience = config.audience.length === 1 ? config.audience[0]! : config.audience
+
+  return {
+    async issue(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+      const { kid, key } = await signingKeys.signer()
+      const iat = unixSeconds(clock)
+      const token = await new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: config.signingAlg, kid, typ: 'at+jwt' })
+        .setIssuer(config.issuer)
+        .setAudience(audience)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + config.accessTokenTTLSeconds)
+        .setJti(randomUUID())
+        .sign(key)
+      return { token, expiresIn: config.accessTokenTTLSeconds }
+    },
+
+    /**
+     * Checks signature, the one configured alg (so `none` and HMAC-with-the-public-key are
+     * refused), iss, aud, exp, typ. Keys come only from our own table by kid: a `jwk` or `jku`
+     * in the header is never used or fetched. Returns null for every kind of bad token.
+     */
+    async verify(token: string): Promise<VerifiedAccess | null> {
+      try {
+        const { payload } = await jwtVerify(
+          token,
+          (header) => {
+            if (header.jwk || header.jku || header.x5u || header.x5c || !header.kid) {
+              throw new joseErrors.JWSInvalid('unexpected key material in header')
+            }
+            const key = signingKeys.verificationKey(header.kid)
+            if (!key) throw new joseErrors.JWKSNoMatchingKey()
+            return key
+          },
+          {
+            algorithms: [config.signingAlg],
+            issuer: config.issuer,
+            audience: config.audience,
+            typ: 'at+jwt',
+            currentDate: clock.now(),
+            clockTolerance: CLOCK_TOLERANCE_SECONDS,
+            requiredClaims: ['sub', 'sid', 'exp', 'iat', 'jti'],
+          },
+        )
+        return isAccessPayload(payload) ? payload : null
+      } catch {
+        return null
+      }
+    },
+  }
+}
+
+function isAccessPayload(payload: JWTPayload): payload is JWTPayload & VerifiedAccess {
+  return (
+    typeof payload.sub === 'string' &&
+    typeof payload.sid === 'string' &&
+    typeof payload.jti === 'string' &&
+    typeof payload.exp === 'number' &&
+    Array.isArray(payload.amr) &&
+    (payload.role === 'admin' || payload.role === 'member')
+  )
+}

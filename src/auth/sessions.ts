@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto'
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { unixSeconds, type Clock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { DB } from '../db/client.js'
+import { refreshTokens, sessions } from '../db/schema.js'
+import { invalidGrant } from '../errors.js'
+import { randomToken, type SecretKeys } from '../secret-keys.js'
+import type { AMR } from './access-tokens.js'
+
+export type SessionRow = typeof sessions.$inferSelect
+
+export interface NewSession {
+  userId: string
+  amr: AMR[]
+  authTime: number
+  address: string | null
+  userAgent: string | null
+}
+
+export type RefreshOutcome =
+  | { kind: 'rotated'; session: SessionRow; refreshToken: string; refreshExpiresIn: number }
+  | { kind: 'reused'; session: SessionRow }
+
+export type Sessions = ReturnType<typeof createSessions>
+
+/**
+ * Sessions and their refresh tokens (API §5). Refresh tokens are random, stored only as
+ * HMACs, rotated on every use; rotated ones stay on record so that presenting one again is
+ * recognised as theft and ends the session.
+ */
+export function createSessions(deps: {
+  db: DB
+  clock: Clock
+  secretKeys: SecretKeys
+  config: Pick<
+    Config,
+    'refreshTokenTTLSeconds' | 'refreshIdleTTLSeconds' | 'refreshReuseGraceSeconds'
+  >
+}) {
+  const { db, clock, secretKeys, config } = deps
+
+  function issueRefreshToken(session: SessionRow, now: number) {
+    const refreshToken = randomToken(32)
+    const idleExpiresAt = Math.min(now + config.refreshIdleTTLSeconds, session.expiresAt)
+    db.insert(refreshTokens)
+      .values({
+        hash: secretKeys.hashToken(refreshToken),
+        sessionId: session.id,
+        issuedAt: now,
+        idleExpiresAt,
+        rotatedAt: null,
+      })
+      .run()
+    return { refreshToken, refreshExpiresIn: idleExpiresAt - now }
+  }
+
+  function revoke(sessionId: string): void {
+    db.update(sessions)
+      .set({ revokedAt: unixSeconds(clock) })
+      .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+      .run()
+  }
+
+  return {
+    create(input: NewSession) {
+      const now = unixSeconds(clock)
+      const session: SessionRow = {
+        id: randomUUID(),
+        userId: input.userId,
+        amr: JSON.stringify(input.amr),
+        authTime: input.authTime,
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: now + config.refreshTokenTTLSeconds,
+        revokedAt: null,
+        address: input.address,
+        userAgent: input.userAgent,
+      }
+      return db.transaction(() => {
+        db.insert(sessions).values(session).run()
+        return { session, ...issueRefreshToken(session, now) }
+      })
+    },
+
+    /**
+     * Rotates a refresh token. Runs as one SQLite transaction and marks the token used with a
+     * conditional UPDATE, so of two concurrent refreshes exactly one wins. A token rotated
+     * earlier than the grace window is reuse: the whole session is revoked.
+     */
+    refresh(refreshToken: string): RefreshOutcome {
+      const hash = secretKeys.hashToken(refreshToken)
+      const now = unixSeconds(clock)
+      return db.transaction(() => {
+        const row = db
+          .select()
+          .from(refreshTokens)
+          .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+          .where(eq(refreshTokens.hash, hash))
+          .get()
+        if (!row || row.sessions.revokedAt !== null) throw invalidGrant()
+        const { refresh_tokens: token, sessions: session } = row
+        if (token.rotatedAt !== null) {
+          if (now - token.rotatedAt <= config.refreshReuseGraceSeconds) throw invalidGrant()
+          revoke(session.id)
+          return { kind: 'reused', session } as const
+        }
+        if (now >= token.idleExpiresAt || now >= session.expiresAt) throw invalidGrant()
+        const claimed = db
+          .update(refreshTokens)
+          .set({ rotatedAt: now })
+          .where(and(eq(refreshTokens.hash, hash), isNull(refreshTokens.rotatedAt)))
+          .run()
+        if (claimed.changes !== 1) throw invalidGrant()
+        db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, session.id)).run()
+        return {
+          kind: 'rotated',
+          session: { ...session, lastUsedAt: now },
+          ...issueRefreshToken(session, now),
+        } as const
+      })
+    },
+
+    /** The session of a refresh token, to revoke it at logout; null when unknown. */
+    sessionOfRefreshToken(refreshToken: string): string | null {
+      const row = db
+        .select({ sessionId: refreshTokens.sessionId })
+        .from(refreshTokens)
+        .where(eq(refreshTokens.hash, secretKeys.hashToken(refreshToken)))
+        .get()
+      return row?.sessionId ?? null
+    },
+
+    revoke,
+
+    revokeAllForUser(userId: string, exceptSessionId?: string): void {
+      const now = unixSeconds(clock)
+      db.update(sessions)
+        .set({ revokedAt: now })
+        .where(
+          and(
+            eq(sessions.userId, userId),
+            isNull(sessions.revokedAt),
+            exceptSessionId ? sql`${sessions.id} <> ${exceptSessionId}` : undefined,
+          ),
+        )
+        .run()
+    },
+
+    /** True while the session is neither revoked nor past its absolute lifetime. */
+    isActive(sessionId: string): boolean {
+      const row = db
+        .select({ revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt })
+        .from(sessions)
+        .where(eq(sessions.id, sessionId))
+        .get()
+      return !!row && row.revokedAt === null && row.expiresAt > unixSeconds(clock)
+    },
+
+    findById: (id: string) => db.select().from(sessions).where(eq(sessions.id, id)).get() ?? null,
+  }
+}

@@ -1,0 +1,159 @@
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey,
+  type JWK,
+} from 'jose'
+import { asc } from 'drizzle-orm'
+import { unixSeconds, type Clock } from '../clock.js'
+import type { SigningAlg } from '../config.js'
+import type { DB } from '../db/client.js'
+import { signingKeys } from '../db/schema.js'
+import type { SecretKeys } from '../secret-keys.js'
+
+/** JWKS responses may be cached this long; a new key is published this long before it signs. */
+export const JWKS_MAX_AGE_SECONDS = 300
+/** Verifiers' usual clock leeway, added to how long a retired key stays published. */
+const VERIFY_LEEWAY_SECONDS = 60
+/** How often the in-memory key set re-reads the table (a `keys rotate` from the CLI). */
+const RELOAD_SECONDS = 30
+
+export interface LoadedKey {
+  kid: string
+  alg: SigningAlg
+  publicJWK: JWK
+  createdAt: number
+  activatesAt: number
+  /** When the next key took over signing; null for the newest active key or a pending one. */
+  retiredAt: number | null
+  privateKey: () => Promise<CryptoKey>
+  publicKey: CryptoKey
+}
+
+export interface SigningKeysDeps {
+  db: DB
+  clock: Clock
+  secretKeys: SecretKeys
+  alg: SigningAlg
+  rotationSeconds: number
+  accessTokenTTLSeconds: number
+}
+
+export type SigningKeys = ReturnType<typeof createSigningKeys>
+
+/**
+ * The asymmetric keys that sign access tokens (API §5). Private parts are stored sealed with
+ * AES-256-GCM under a key derived from the master secret, bound to their kid.
+ */
+export function createSigningKeys(deps: SigningKeysDeps) {
+  const { db, clock, secretKeys, alg } = deps
+  let keys: LoadedKey[] = []
+  let loadedAt = -Infinity
+
+  async function load(): Promise<void> {
+    const rows = db.select().from(signingKeys).orderBy(asc(signingKeys.activatesAt)).all()
+    const loaded: LoadedKey[] = []
+    for (const [index, row] of rows.entries()) {
+      const previous = keys.find((k) => k.kid === row.kid)
+      const publicJWK = JSON.parse(row.publicJWK) as JWK
+      let privateKey: CryptoKey | null = null
+      loaded.push({
+        kid: row.kid,
+        alg: row.alg as SigningAlg,
+        publicJWK,
+        createdAt: row.createdAt,
+        activatesAt: row.activatesAt,
+        retiredAt: rows[index + 1]?.activatesAt ?? null,
+        publicKey: previous?.publicKey ?? ((await importJWK(publicJWK, row.alg)) as CryptoKey),
+        privateKey:
+          previous?.privateKey ??
+          (async () => {
+            privateKey ??= (await importJWK(
+              JSON.parse(secretKeys.decrypt('signing-key', row.privateSealed, row.kid)) as JWK,
+              row.alg,
+            )) as CryptoKey
+            return privateKey
+          }),
+      })
+    }
+    keys = loaded
+    loadedAt = unixSeconds(clock)
+  }
+
+  async function addKey(activatesAt: number): Promise<string> {
+    const pair = await generateKeyPair(alg, { extractable: true })
+    const publicJWK = await exportJWK(pair.publicKey)
+    const kid = await calculateJwkThumbprint(publicJWK)
+    const privateJWK = await exportJWK(pair.privateKey)
+    db.insert(signingKeys)
+      .values({
+        kid,
+        alg,
+        publicJWK: JSON.stringify({ ...publicJWK, kid, alg, use: 'sig' }),
+        privateSealed: secretKeys.encrypt('signing-key', JSON.stringify(privateJWK), kid),
+        createdAt: unixSeconds(clock),
+        activatesAt,
+      })
+      .run()
+    await load()
+    return kid
+  }
+
+  const now = () => unixSeconds(clock)
+  const signerAt = (at: number) =>
+    keys.filter((k) => k.activatesAt <= at && k.alg === alg).at(-1) ?? null
+  const hasPending = (at: number) => keys.some((k) => k.activatesAt > at && k.alg === alg)
+  /** Published until every token it signed has expired. */
+  const isPublished = (key: LoadedKey, at: number) =>
+    key.retiredAt === null ||
+    key.retiredAt + deps.accessTokenTTLSeconds + VERIFY_LEEWAY_SECONDS > at
+
+  /**
+   * Makes sure a key can sign now and that rotation is under way when due. The very first key
+   * signs at once (no verifier has cached anything yet); later ones are published first.
+   */
+  async function ensureCurrent(): Promise<void> {
+    const at = now()
+    if (at - loadedAt >= RELOAD_SECONDS) await load()
+    const signer = signerAt(at)
+    if (!signer) {
+      await addKey(at)
+      return
+    }
+    if (at - signer.activatesAt >= deps.rotationSeconds && !hasPending(at)) {
+      await addKey(at + JWKS_MAX_AGE_SECONDS)
+    }
+  }
+
+  return {
+    load,
+    ensureCurrent,
+    /** Starts a rotation now: the new key is published at once and signs 300 s later. */
+    rotate: () => addKey(now() + JWKS_MAX_AGE_SECONDS),
+    async signer(): Promise<{ kid: string; key: CryptoKey }> {
+      await ensureCurrent()
+      const signer = signerAt(now())
+      if (!signer) throw new Error('no signing key')
+      return { kid: signer.kid, key: await signer.privateKey() }
+    },
+    /** The public key for a kid, only while it is published and of the configured alg. */
+    verificationKey(kid: string): CryptoKey | null {
+      const key = keys.find((k) => k.kid === kid)
+      return key && key.alg === alg && isPublished(key, now()) ? key.publicKey : null
+    },
+    publishedJWKS(): { keys: JWK[] } {
+      const at = now()
+      return { keys: keys.filter((k) => isPublished(k, at)).map((k) => k.publicJWK) }
+    },
+    list: () =>
+      keys.map(({ kid, alg, createdAt, activatesAt, retiredAt }) => ({
+        kid,
+        alg,
+        createdAt,
+        activatesAt,
+        retiredAt,
+      })),
+  }
+}

@@ -1,0 +1,68 @@
+import { unixSeconds, type Clock } from '../clock.js'
+import type { AccessTokens, AMR } from './access-tokens.js'
+import type { SessionRow, Sessions } from './sessions.js'
+import { publicUser, type PublicUser, type UserRow } from './users.js'
+import type { RequestContext } from './audit.js'
+
+export interface TokenResponse {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  refresh_token: string
+  refresh_expires_in: number
+  session_id: string
+  user: PublicUser
+}
+
+export type Issuer = ReturnType<typeof createIssuer>
+
+/** Turns a proven identity into a session and the token response of API §4. */
+export function createIssuer(deps: {
+  clock: Clock
+  sessions: Sessions
+  accessTokens: AccessTokens
+}) {
+  async function accessFor(user: UserRow, session: SessionRow) {
+    return deps.accessTokens.issue({
+      sub: user.id,
+      sid: session.id,
+      role: user.role,
+      amr: JSON.parse(session.amr) as AMR[],
+      auth_time: session.authTime,
+      preferred_username: user.username,
+      name: user.displayName,
+    })
+  }
+
+  async function respond(
+    user: UserRow,
+    session: SessionRow,
+    refresh: { refreshToken: string; refreshExpiresIn: number },
+  ): Promise<TokenResponse> {
+    const access = await accessFor(user, session)
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      refresh_token: refresh.refreshToken,
+      refresh_expires_in: refresh.refreshExpiresIn,
+      session_id: session.id,
+      user: publicUser(user),
+    }
+  }
+
+  return {
+    respond,
+    /** A new session for a user who just proved `amr`. */
+    async signIn(user: UserRow, amr: AMR[], context: RequestContext): Promise<TokenResponse> {
+      const created = deps.sessions.create({
+        userId: user.id,
+        amr,
+        authTime: unixSeconds(deps.clock),
+        address: context.address,
+        userAgent: context.userAgent?.slice(0, 256) ?? null,
+      })
+      return respond(user, created.session, created)
+    },
+  }
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto'
+import { count, eq } from 'drizzle-orm'
+import { unixSeconds, type Clock } from '../clock.js'
+import type { DB } from '../db/client.js'
+import { users } from '../db/schema.js'
+import { conflict, invalidRequest } from '../errors.js'
+import { normalizePassword, normalizeUsername, passwordProblem } from './credentials-policy.js'
+import type { PasswordHasher } from './password-hasher.js'
+
+export type UserRow = typeof users.$inferSelect
+export type Role = 'admin' | 'member'
+
+export interface PublicUser {
+  id: string
+  username: string
+  display_name: string
+  role: Role
+}
+
+export const publicUser = (user: UserRow): PublicUser => ({
+  id: user.id,
+  username: user.username,
+  display_name: user.displayName,
+  role: user.role,
+})
+
+export type Users = ReturnType<typeof createUsers>
+
+export function createUsers(deps: {
+  db: DB
+  clock: Clock
+  hasher: PasswordHasher
+  passwordMinLength: number
+}) {
+  const { db, clock, hasher } = deps
+
+  const findById = (id: string) => db.select().from(users).where(eq(users.id, id)).get() ?? null
+  const findByUsername = (username: string) =>
+    db.select().from(users).where(eq(users.username, username)).get() ?? null
+
+  /** Checks the password rules; throws 400 naming the field. */
+  function checkPassword(password: string, username: string, field = 'password'): void {
+    const problem = passwordProblem(password, { minLength: deps.passwordMinLength, username })
+    if (problem) throw invalidRequest(`${field}: ${problem}`)
+  }
+
+  return {
+    findById,
+    findByUsername,
+    checkPassword,
+    count: () => db.select({ n: count() }).from(users).get()?.n ?? 0,
+    list: () => db.select().from(users).orderBy(users.username).all(),
+
+    async create(input: {
+      username: string
+      displayName?: string
+      role?: Role
+      password?: string
+      id?: string
+      passwordHash?: string
+    }): Promise<UserRow> {
+      const username = normalizeUsername(input.username)
+      if (!username) {
+        throw invalidRequest('username: must be 3–32 of a-z, 0-9, ".", "_", "-"')
+      }
+      if (input.password !== undefined) checkPassword(input.password, username)
+      if (findByUsername(username)) throw conflict('That username is taken.')
+      const passwordHash =
+        input.password !== undefined
+          ? await hasher.hash(normalizePassword(input.password))
+          : (input.passwordHash ?? null)
+      const now = unixSeconds(clock)
+      const row: UserRow = {
+        id: input.id ?? randomUUID(),
+        username,
+        displayName: input.displayName?.trim() || username,
+        role: input.role ?? 'member',
+        disabled: false,
+        passwordHash,
+        pinHash: null,
+        pinFailures: 0,
+        pinDisabled: false,
+        quickLogin: false,
+        mfaEnabled: true,
+        totpSecretSealed: null,
+        totpPendingSealed: null,
+        totpLastStep: null,
+        createdAt: now,
+        updatedAt: now,
+      }
+      db.insert(users).values(row).run()
+      return row
+    },
+
+    async setPassword(userId: string, password: string): Promise<void> {
+      const passwordHash = await hasher.hash(normalizePassword(password))
+      db.update(users)
+        .set({ passwordHash, updatedAt: unixSeconds(clock) })
+        .where(eq(users.id, userId))
+        .run()
+    },
+
+    /** Replaces a hash made with older parameters (or bcrypt) after a successful login. */
+    async upgradeHash(userId: string, password: string): Promise<void> {
+      const passwordHash = await hasher.hash(normalizePassword(password))
+      db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run()
+    },
+  }
+}

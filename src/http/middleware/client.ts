@@ -1,0 +1,33 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { MiddlewareHandler } from 'hono'
+import type { CIDR } from '../../limits/cidr.js'
+import { resolveClientAddress } from '../../limits/client-address.js'
+import type { Logger } from '../../logger.js'
+import type { AppEnv } from '../env.js'
+
+/** Resolves the client address once per request (API §6), for every route to use. */
+export function clientAddress(trustProxy: CIDR[], logger: Logger): MiddlewareHandler<AppEnv> {
+  const warned = new Set<string>()
+  return async function clientAddressMiddleware(c, next) {
+    let peer: string | undefined
+    try {
+      peer = getConnInfo(c).remote.address
+    } catch {
+      peer = undefined
+    }
+    const client = resolveClientAddress(
+      peer,
+      { forwardedFor: c.req.header('x-forwarded-for'), forwarded: c.req.header('forwarded') },
+      trustProxy,
+    )
+    if (client.untrustedProxy && !warned.has(client.untrustedProxy) && warned.size < 1000) {
+      warned.add(client.untrustedProxy)
+      logger.warn(
+        { peer: client.untrustedProxy },
+        'forwarded headers from a peer not in AUTH_TRUST_PROXY are ignored; set AUTH_TRUST_PROXY if it is your reverse proxy',
+      )
+    }
+    c.set('client', client)
+    await next()
+  }
+}

@@ -1,0 +1,91 @@
+import { Writable } from 'node:stream'
+import { join } from 'node:path'
+import { createApp } from '../../src/app.js'
+import { loadConfig, type Env } from '../../src/config.js'
+import { closeDatabase } from '../../src/db/client.js'
+import { createLogger } from '../../src/logger.js'
+import { defaultMigrationsDir } from '../../src/package-root.js'
+import { createReadiness } from '../../src/readiness.js'
+import type { Services } from '../../src/services.js'
+import { completeStartup, openChecked } from '../../src/startup.js'
+import { testClock, type TestClock } from './clock.js'
+import { strongSecret } from './secrets.js'
+import { tempDir } from './temp-dir.js'
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  services: Services
+  clock: TestClock
+  logs: string[]
+  dataDir: string
+  secret: string
+  /** app.request with a JSON body, a bearer token and a socket peer address. */
+  call(
+    method: string,
+    path: string,
+    options?: { json?: unknown; token?: string; peer?: string; headers?: Record<string, string> },
+  ): Promise<Response>
+  close(): void
+}
+
+/**
+ * The real app on a fresh SQLite file built by the real migrations, through the same start-up
+ * code as the server; only the clock is the test's.
+ */
+export async function createTestApp(
+  options: { env?: Env; clock?: TestClock; dataDir?: string; secret?: string } = {},
+): Promise<TestApp> {
+  const dataDir = options.dataDir ?? tempDir()
+  const secret = options.secret ?? strongSecret()
+  const loaded = loadConfig(
+    { AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret, AUTH_HASH_CONCURRENCY: '2', ...options.env },
+    () => '',
+  )
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'))
+  const logs: string[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean))
+      done()
+    },
+  })
+  const logger = createLogger('debug', sink)
+  const clock = options.clock ?? testClock()
+  const readiness = createReadiness()
+  const input = {
+    config: loaded.config,
+    secret,
+    clock,
+    logger,
+    migrationsDir: defaultMigrationsDir(),
+    readiness,
+  }
+  const opened = openChecked(input)
+  if (opened.kind !== 'open') throw new Error(`database: ${opened.kind}`)
+  await completeStartup(input, opened.database, opened.secretKeys)
+  if (!readiness.services) throw new Error(JSON.stringify(readiness.checks))
+  const app = createApp({ logger, readiness, trustProxy: loaded.config.trustProxy })
+  return {
+    app,
+    services: readiness.services,
+    clock,
+    logs,
+    dataDir,
+    secret,
+    call(method, path, { json, token, peer = '127.0.0.1', headers = {} } = {}) {
+      const init: RequestInit = { method, headers: { ...headers } }
+      const h = init.headers as Record<string, string>
+      if (json !== undefined) {
+        h['content-type'] ??= 'application/json'
+        init.body = typeof json === 'string' ? json : JSON.stringify(json)
+      }
+      if (token) h.authorization = `Bearer ${token}`
+      return Promise.resolve(
+        app.request(path, init, { incoming: { socket: { remoteAddress: peer } } }),
+      )
+    },
+    close: () => closeDatabase(opened.database),
+  }
+}
+
+export const databasePath = (t: TestApp) => join(t.dataDir, 'auth.db')
