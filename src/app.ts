@@ -12,6 +12,7 @@ import { requireReady } from './http/middleware/require-ready.js'
 import { healthRoutes } from './http/routes/health.js'
 import { loginRoutes } from './http/routes/login.js'
 import { meRoutes } from './http/routes/me.js'
+import { passwordResetRoutes } from './http/routes/password-reset.js'
 import { tokenRoutes } from './http/routes/tokens.js'
 import { wellKnownRoutes } from './http/routes/well-known.js'
 
@@ -30,6 +31,7 @@ export function createApp({ logger, readiness, trustProxy }: AppDeps): Hono<AppE
   app.route('/', healthRoutes(readiness))
   app.route('/', wellKnownRoutes(readiness))
   app.use('/v1/*', requireReady(readiness))
-  for (const routes of [loginRoutes(), tokenRoutes(), meRoutes()]) app.route('/v1', routes)
+  for (const routes of [loginRoutes(), tokenRoutes(), passwordResetRoutes(), meRoutes()])
+    app.route('/v1', routes)
   return app
 }

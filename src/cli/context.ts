@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { systemClock, type Clock } from '../clock.js'
+import { systemClock } from '../clock.js'
 import { loadConfig, type Config, type Env } from '../config.js'
-import { closeDatabase, type Database } from '../db/client.js'
+import { closeDatabase } from '../db/client.js'
+import { migrateDatabase } from '../db/migrate.js'
 import { createLogger } from '../logger.js'
 import { defaultMigrationsDir } from '../package-root.js'
 import { createReadiness } from '../readiness.js'
 import { resolveSecret } from '../secret-file.js'
-import type { SecretKeys } from '../secret-keys.js'
+import { buildServices, type Services } from '../services.js'
 import { openChecked } from '../startup.js'
 
 /** A command failed in a way the user can act on: one line, a chosen exit code. */
@@ -20,10 +21,7 @@ export class CommandError extends Error {
 }
 
 export interface CommandContext {
-  config: Config
-  clock: Clock
-  database: Database
-  secretKeys: SecretKeys
+  services: Services
   migrationsDir: string
 }
 
@@ -33,35 +31,46 @@ export function configFrom(env: Env): Config {
   return loaded.config
 }
 
-/** Opens the database the way the server does (same secret checks), for one command. */
-export async function withDatabase<T>(
+/**
+ * Opens the database the way the server does (same secret checks, pending migrations applied
+ * with a backup first) and runs one command on the same services the routes use.
+ */
+export async function withServices<T>(
   env: Env,
   run: (context: CommandContext) => Promise<T> | T,
+  options: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = configFrom(env)
   const secret = resolveSecret(config.givenSecret, config.dataDir)
   if (!secret.ok) throw new CommandError(`configuration error: ${secret.error}`, 78)
   const migrationsDir = defaultMigrationsDir()
+  const logger = createLogger('silent')
   const opened = openChecked({
     config,
     secret: secret.secret,
     clock: systemClock,
-    logger: createLogger('silent'),
+    logger,
     migrationsDir,
     readiness: createReadiness(),
   })
-  if (opened.kind === 'config-error')
+  if (opened.kind === 'config-error') {
     throw new CommandError(`configuration error: ${opened.message}`, 78)
+  }
   if (opened.kind === 'failed') throw new CommandError(`cannot open ${config.databasePath}`)
+  const { database, secretKeys } = opened
   try {
-    return await run({
-      config,
-      clock: systemClock,
-      database: opened.database,
-      secretKeys: opened.secretKeys,
-      migrationsDir,
-    })
+    if (options.migrate !== false) {
+      await migrateDatabase(database, {
+        migrationsDir,
+        databasePath: config.databasePath,
+        clock: systemClock,
+      }).catch((error: Error) => {
+        throw new CommandError(error.message)
+      })
+    }
+    const services = buildServices({ config, clock: systemClock, logger, database, secretKeys })
+    return await run({ services, migrationsDir })
   } finally {
-    closeDatabase(opened.database)
+    closeDatabase(database)
   }
 }

@@ -1,7 +1,19 @@
 #!/usr/bin/env node
 import { runServer } from '../server.js'
 import { CommandError } from './context.js'
+import { runKeyCommand } from './key-commands.js'
 import { runSetupCommand } from './setup-commands.js'
+import { runUserCommand } from './user-commands.js'
+
+const USAGE =
+  'usage: hail-mary-auth serve|migrate|check-config|gen-secret|backup <file>|user add|list|keys list|rotate'
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new CommandError('--password-stdin: pipe the password in')
+  let text = ''
+  for await (const chunk of process.stdin) text += String(chunk)
+  return text
+}
 
 // `hail-mary-auth <command>`: each command exits 0 on success, or non-zero with one line.
 const [command = 'serve', ...args] = process.argv.slice(2)
@@ -18,7 +30,13 @@ async function run(): Promise<number> {
       printError: (line) => console.error(`hail-mary-auth: ${line}`),
     })
   }
-  const output = await runSetupCommand(command, args, process.env)
+  const output =
+    command === 'user'
+      ? await runUserCommand(args, process.env, readStdin)
+      : command === 'keys'
+        ? await runKeyCommand(args, process.env)
+        : await runSetupCommand(command, args, process.env)
+  if (output === null) throw new CommandError(`unknown command "${command}"; ${USAGE}`, 64)
   if (output !== null) process.stdout.write(output.endsWith('\n') ? output : `${output}\n`)
   return 0
 }

@@ -1,12 +1,9 @@
+import { systemClock } from '../clock.js'
 import type { Env } from '../config.js'
 import { migrateDatabase, planMigrations } from '../db/migrate.js'
-import { resolveSecretFileStatus } from './secret-status.js'
 import { generateSecret } from '../secret-keys.js'
-import { CommandError, configFrom, withDatabase } from './context.js'
-import { systemClock } from '../clock.js'
-
-const USAGE =
-  'usage: hail-mary-auth serve|migrate|check-config|gen-secret|backup <file>|user …|keys …'
+import { CommandError, configFrom, withServices } from './context.js'
+import { resolveSecretFileStatus } from './secret-status.js'
 
 /** The commands that set a box up; returns what to print, or throws a CommandError. */
 export async function runSetupCommand(
@@ -17,32 +14,34 @@ export async function runSetupCommand(
   switch (command) {
     case 'gen-secret':
       return generateSecret()
-    case 'check-config': {
-      const config = configFrom(env)
-      return `configuration is valid; ${resolveSecretFileStatus(config)}`
-    }
+    case 'check-config':
+      return `configuration is valid; ${resolveSecretFileStatus(configFrom(env))}`
     case 'migrate':
-      return withDatabase(env, async ({ config, database, migrationsDir }) => {
-        const result = await migrateDatabase(database, {
-          migrationsDir,
-          databasePath: config.databasePath,
-          clock: systemClock,
-        }).catch((error: Error) => {
-          throw new CommandError(error.message)
-        })
-        const pending = planMigrations(database, migrationsDir).pending.length
-        const backup = result.backupPath ? ` (backup: ${result.backupPath})` : ''
-        return `${result.applied} migration(s) applied${backup}; ${pending} pending`
-      })
+      return withServices(
+        env,
+        async ({ services: { config, database }, migrationsDir }) => {
+          const result = await migrateDatabase(database, {
+            migrationsDir,
+            databasePath: config.databasePath,
+            clock: systemClock,
+          }).catch((error: Error) => {
+            throw new CommandError(error.message)
+          })
+          const pending = planMigrations(database, migrationsDir).pending.length
+          const backup = result.backupPath ? ` (backup: ${result.backupPath})` : ''
+          return `${result.applied} migration(s) applied${backup}; ${pending} pending`
+        },
+        { migrate: false },
+      )
     case 'backup': {
       const file = args[0]
-      if (!file) throw new CommandError('usage: hail-mary-auth backup <file>')
-      return withDatabase(env, async ({ database }) => {
-        await database.sqlite.backup(file)
+      if (!file) throw new CommandError('usage: hail-mary-auth backup <file>', 64)
+      return withServices(env, async ({ services }) => {
+        await services.database.sqlite.backup(file)
         return `backup written to ${file}`
       })
     }
     default:
-      throw new CommandError(`unknown command "${command}"; ${USAGE}`, 64)
+      return null
   }
 }

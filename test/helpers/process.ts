@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 /** Starts the built service (`dist/`, made by `npm test` before vitest) as a real process. */
 export function startProcess(
   env: Record<string, string>,
-  options: { cwd: string; args?: string[]; entry?: 'main' | 'cli'; port?: number },
+  options: { cwd: string; args?: string[]; entry?: 'main' | 'cli'; port?: number; input?: string },
 ): RunningProcess {
   const entry = options.entry === 'cli' ? 'dist/src/cli/main.js' : 'dist/src/main.js'
   const port = options.port ?? 0
@@ -36,12 +36,13 @@ export function startProcess(
     env: {
       PATH: process.env.PATH ?? '',
       HOME: options.cwd,
-      AUTH_PORT: String(port),
+      ...(port ? { AUTH_PORT: String(port) } : {}),
       AUTH_LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   })
+  if (options.input !== undefined) child.stdin!.end(options.input)
   let output = ''
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = []
   const onData = (chunk: Buffer) => {
@@ -84,8 +85,14 @@ export async function runCLI(
   args: string[],
   env: Record<string, string>,
   cwd: string,
+  input?: string,
 ): Promise<{ code: number | null; output: string }> {
-  const running = startProcess(env, { cwd, args, entry: 'cli' })
+  const running = startProcess(env, {
+    cwd,
+    args,
+    entry: 'cli',
+    ...(input === undefined ? {} : { input }),
+  })
   const { code } = await running.exited
   return { code, output: running.output() }
 }

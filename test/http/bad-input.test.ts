@@ -11,7 +11,7 @@ afterEach(() => t.close())
 
 const LOGIN = '/v1/login/password'
 const post = (
-  body: BodyInit,
+  body: string | Uint8Array | ReadableStream,
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ) =>
   t.app.request(LOGIN, { method: 'POST', body, headers, duplex: 'half' } as RequestInit, {
@@ -110,7 +110,7 @@ describe('bad input', () => {
   })
 
   it('answers 500 internal without internals when something breaks', async () => {
-    t.services.db.$client.prepare('DROP TABLE audit_events').run()
+    t.services.database.sqlite.prepare('DROP TABLE audit_events').run()
     const response = await t.call('POST', LOGIN, { json: { username: 'nobody', password: 'x' } })
     const body = (await response.json()) as Record<string, unknown>
     expect(response.status).toBe(500)

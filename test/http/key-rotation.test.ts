@@ -50,7 +50,9 @@ describe('signing key rotation', () => {
 
   it('keeps the private key sealed in the database', async () => {
     await login(t, 'alice')
-    const rows = t.services.db.$client.prepare('SELECT private_sealed FROM signing_keys').all() as {
+    const rows = t.services.database.sqlite
+      .prepare('SELECT private_sealed FROM signing_keys')
+      .all() as {
       private_sealed: string
     }[]
     expect(rows).toHaveLength(1)

@@ -49,7 +49,7 @@ describe('POST /v1/login/password', () => {
 
   it('gives one answer for unknown user, wrong password, disabled account and impossible name', async () => {
     const bob = await addUser(t, 'bob')
-    t.services.db.$client.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(bob.id)
+    t.services.database.sqlite.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(bob.id)
     await addUser(t, 'alice')
     const attempts = [
       { username: 'nobody', password: PASSWORD },
@@ -90,12 +90,12 @@ describe('POST /v1/login/password', () => {
       timeCost: 1,
     })
     const row = () =>
-      t.services.db.$client
+      t.services.database.sqlite
         .prepare('SELECT password_hash FROM users WHERE id = ?')
         .get(alice.id) as {
         password_hash: string
       }
-    t.services.db.$client
+    t.services.database.sqlite
       .prepare('UPDATE users SET password_hash = ? WHERE id = ?')
       .run(weak, alice.id)
     await login(t, 'alice')

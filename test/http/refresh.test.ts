@@ -39,7 +39,7 @@ describe('POST /v1/token/refresh', () => {
     })
     expect((await refresh(second.refresh_token)).status).toBe(401)
     expect((await me(second.access_token)).status).toBe(401)
-    const audit = t.services.db.$client
+    const audit = t.services.database.sqlite
       .prepare("SELECT type FROM audit_events WHERE type = 'refresh.reused'")
       .all()
     expect(audit).toHaveLength(1)
@@ -99,7 +99,7 @@ describe('POST /v1/token/refresh', () => {
 
   it('stores refresh tokens only as hashes', async () => {
     const tokens = await login(t, 'alice')
-    const rows = t.services.db.$client.prepare('SELECT hash FROM refresh_tokens').all() as {
+    const rows = t.services.database.sqlite.prepare('SELECT hash FROM refresh_tokens').all() as {
       hash: string
     }[]
     expect(rows.map((r) => r.hash)).not.toContain(tokens.refresh_token)

@@ -1,0 +1,41 @@
+import { invalidGrant } from '../errors.js'
+import type { Audit, RequestContext } from './audit.js'
+import type { OneTimeCodes } from './one-time-codes.js'
+import type { Sessions } from './sessions.js'
+import type { Users } from './users.js'
+
+/** Reset codes live a day (API §7): long enough to hand over, short enough to go stale. */
+export const RESET_CODE_TTL_SECONDS = 86_400
+
+export interface PasswordResetDeps {
+  users: Users
+  codes: OneTimeCodes
+  sessions: Sessions
+  audit: Audit
+}
+
+/** A one-time code with which a person sets their own password; replaces earlier ones. */
+export function issueResetCode(
+  deps: Pick<PasswordResetDeps, 'codes'>,
+  userId: string,
+): { code: string; expiresAt: number } {
+  deps.codes.deleteAll('reset', userId)
+  return deps.codes.create('reset', { userId, ttlSeconds: RESET_CODE_TTL_SECONDS })
+}
+
+/** Redeems a reset code: sets the password and ends every session of the user. */
+export async function redeemResetCode(
+  deps: PasswordResetDeps,
+  input: { code: string; newPassword: string },
+  context: RequestContext,
+): Promise<void> {
+  const peeked = deps.codes.peek('reset', input.code)
+  const user = peeked?.userId ? deps.users.findById(peeked.userId) : null
+  if (!user) throw invalidGrant('The reset code is invalid, expired or already used.')
+  // Check the rules before using the code up, so a refused password does not burn it.
+  deps.users.checkPassword(input.newPassword, user.username, 'new_password')
+  if (!deps.codes.consume('reset', input.code)) throw invalidGrant()
+  await deps.users.setPassword(user.id, input.newPassword)
+  deps.sessions.revokeAllForUser(user.id)
+  deps.audit.record({ type: 'password.reset', userId: user.id, context })
+}

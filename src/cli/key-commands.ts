@@ -1,0 +1,25 @@
+import type { Env } from '../config.js'
+import { CommandError, withServices } from './context.js'
+
+const iso = (seconds: number | null) =>
+  seconds === null ? '-' : new Date(seconds * 1000).toISOString()
+
+/** `keys list|rotate`: the signing keys, as the JWKS route and the signer see them. */
+export async function runKeyCommand(args: string[], env: Env): Promise<string> {
+  const [sub] = args
+  if (sub !== 'list' && sub !== 'rotate')
+    throw new CommandError('usage: hail-mary-auth keys list|rotate', 64)
+  return withServices(env, async ({ services: { signingKeys } }) => {
+    await signingKeys.load()
+    await signingKeys.ensureCurrent() // as the server does at start: there is always a signer
+    if (sub === 'rotate') {
+      const kid = await signingKeys.rotate()
+      return `new key ${kid} is published now and signs from ${iso(signingKeys.list().at(-1)!.activatesAt)}`
+    }
+    const header = ['kid', 'alg', 'created', 'signs from', 'retired'].join('\t')
+    const rows = signingKeys
+      .list()
+      .map((k) => [k.kid, k.alg, iso(k.createdAt), iso(k.activatesAt), iso(k.retiredAt)].join('\t'))
+    return [header, ...rows].join('\n')
+  })
+}
