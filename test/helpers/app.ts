@@ -1,13 +1,12 @@
 import { Writable } from 'node:stream'
 import { join } from 'node:path'
-import { createApp } from '../../src/app.js'
+import type { createApp } from '../../src/app.js'
 import { loadConfig, type Env } from '../../src/config.js'
-import { closeDatabase } from '../../src/db/client.js'
 import { createLogger } from '../../src/logger.js'
 import { defaultMigrationsDir } from '../../src/package-root.js'
 import { createReadiness } from '../../src/readiness.js'
 import type { Services } from '../../src/services.js'
-import { completeStartup, openChecked } from '../../src/startup.js'
+import { startInProcess } from '../../src/in-process.js'
 import { testClock, type TestClock } from './clock.js'
 import { strongSecret } from './secrets.js'
 import { tempDir } from './temp-dir.js'
@@ -60,11 +59,8 @@ export async function createTestApp(
     migrationsDir: defaultMigrationsDir(),
     readiness,
   }
-  const opened = openChecked(input)
-  if (opened.kind !== 'open') throw new Error(`database: ${opened.kind}`)
-  await completeStartup(input, opened.database, opened.secretKeys)
+  const { app, close } = await startInProcess(input)
   if (!readiness.services) throw new Error(JSON.stringify(readiness.checks))
-  const app = createApp({ logger, readiness, trustProxy: loaded.config.trustProxy })
   return {
     app,
     services: readiness.services,
@@ -84,7 +80,7 @@ export async function createTestApp(
         app.request(path, init, { incoming: { socket: { remoteAddress: peer } } }),
       )
     },
-    close: () => closeDatabase(opened.database),
+    close,
   }
 }
 

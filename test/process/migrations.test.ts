@@ -2,13 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { createLogger } from '../../src/logger.js'
 import { defaultMigrationsDir } from '../../src/package-root.js'
 import { createReadiness } from '../../src/readiness.js'
-import { completeStartup, openChecked } from '../../src/startup.js'
+import { startInProcess } from '../../src/in-process.js'
 import { migrationsWithExtra } from '../helpers/migrations.js'
 import { strongSecret } from '../helpers/secrets.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -28,11 +27,7 @@ async function start(dataDir: string, secret: string, migrationsDir = defaultMig
     migrationsDir,
     readiness,
   }
-  const opened = openChecked(input)
-  if (opened.kind !== 'open') throw new Error(opened.kind)
-  await completeStartup(input, opened.database, opened.secretKeys)
-  const app = createApp({ logger: input.logger, readiness, trustProxy: [] })
-  return { app, readiness, close: () => closeDatabase(opened.database) }
+  return startInProcess(input)
 }
 
 describe('migrations at start-up', () => {

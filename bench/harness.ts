@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { systemClock } from '../src/clock.js'
+import { loadConfig, type Env } from '../src/config.js'
+import { startInProcess } from '../src/in-process.js'
+import { createLogger } from '../src/logger.js'
+import { defaultMigrationsDir } from '../src/package-root.js'
+import { createReadiness } from '../src/readiness.js'
+
+export const BENCH_PASSWORD = 'a long enough bench password'
+
+/** The real service in this process, on a fresh data dir, with the default argon2 cost. */
+export async function startBenchService(env: Env = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hma-bench-'))
+  const secret = randomBytes(48).toString('base64')
+  const loaded = loadConfig({ AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret, ...env }, () => '')
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'))
+  const readiness = createReadiness()
+  const service = await startInProcess({
+    config: loaded.config,
+    secret,
+    clock: systemClock,
+    logger: createLogger('silent'),
+    migrationsDir: defaultMigrationsDir(),
+    readiness,
+  })
+  const services = readiness.services!
+  const request = (path: string, init: RequestInit = {}) =>
+    Promise.resolve(
+      service.app.request(path, init, { incoming: { socket: { remoteAddress: '127.0.0.1' } } }),
+    )
+  const postJSON = (path: string, json: unknown) =>
+    request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(json),
+    })
+  return {
+    ...service,
+    services,
+    dataDir,
+    secret,
+    request,
+    postJSON,
+    stop() {
+      service.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function timeEach(
+  count: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<number[]> {
+  const times: number[] = []
+  for (let i = 0; i < count; i++) {
+    const started = performance.now()
+    await task(i)
+    times.push(performance.now() - started)
+  }
+  return times
+}
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}

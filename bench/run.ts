@@ -1,0 +1,21 @@
+import { jwksRateRows } from './jwks-rate.js'
+import { loginLatencyRows } from './login-latency.js'
+import { refreshRateRows } from './refresh-rate.js'
+import { printTable, type Row } from './rows.js'
+
+// `npm run bench`: every figure of one run, printed as one table. Ratios compare figures
+// measured in this same run, so a busy or slow machine affects both sides alike.
+const sections: [string, () => Promise<Row[]>][] = [
+  ['login latency', loginLatencyRows],
+  ['refresh rate', refreshRateRows],
+  ['JWKS rate', jwksRateRows],
+]
+
+const rows: Row[] = []
+const started = performance.now()
+for (const [name, section] of sections) {
+  process.stderr.write(`bench: ${name}…\n`)
+  rows.push(...(await section()))
+}
+printTable(rows)
+console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, node ${process.version})`)
