@@ -12,6 +12,9 @@ import { requireReady } from './http/middleware/require-ready.js'
 import { healthRoutes } from './http/routes/health.js'
 import { loginRoutes } from './http/routes/login.js'
 import { meRoutes } from './http/routes/me.js'
+import { meCredentialRoutes } from './http/routes/me-credentials.js'
+import { adminRoutes } from './http/routes/admin.js'
+import { quickLoginRoutes } from './http/routes/quick-login.js'
 import { passwordResetRoutes } from './http/routes/password-reset.js'
 import { tokenRoutes } from './http/routes/tokens.js'
 import { wellKnownRoutes } from './http/routes/well-known.js'
@@ -31,7 +34,15 @@ export function createApp({ logger, readiness, trustProxy }: AppDeps): Hono<AppE
   app.route('/', healthRoutes(readiness))
   app.route('/', wellKnownRoutes(readiness))
   app.use('/v1/*', requireReady(readiness))
-  for (const routes of [loginRoutes(), tokenRoutes(), passwordResetRoutes(), meRoutes()])
-    app.route('/v1', routes)
+  const v1 = [
+    loginRoutes(),
+    quickLoginRoutes(),
+    tokenRoutes(),
+    passwordResetRoutes(),
+    meRoutes(),
+    meCredentialRoutes(),
+    adminRoutes(),
+  ]
+  for (const routes of v1) app.route('/v1', routes)
   return app
 }

@@ -4,6 +4,7 @@ import { parseDurationSeconds } from './duration.js'
 import { parseCIDR, type CIDR } from './limits/cidr.js'
 import { assessSecret } from './secret-policy.js'
 import { commonLists } from './common-words.js'
+import { DEFAULT_LIMITS, type LimitSettings } from './limits/rate-limits.js'
 
 export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256'
 
@@ -33,6 +34,7 @@ export interface Config {
   initialAdmin: { username: string; password: string } | null
   returnToOrigins: string[]
   logLevel: string
+  limits: LimitSettings
 }
 
 export type Env = Record<string, string | undefined>
@@ -186,6 +188,35 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
         : null,
     returnToOrigins: origins('AUTH_RETURN_TO_ORIGINS', ''),
     logLevel,
+    limits: {
+      loginFailures: integer('AUTH_LIMIT_LOGIN_FAILURES', DEFAULT_LIMITS.loginFailures, 1, 1000),
+      loginBlockSeconds: duration('AUTH_LIMIT_BLOCK', '15m'),
+      addressFailuresPerDay: integer(
+        'AUTH_LIMIT_ADDRESS_FAILURES_PER_DAY',
+        DEFAULT_LIMITS.addressFailuresPerDay,
+        1,
+        100_000,
+      ),
+      secondFactorFailures: integer(
+        'AUTH_LIMIT_SECOND_FACTOR_FAILURES',
+        DEFAULT_LIMITS.secondFactorFailures,
+        1,
+        100,
+      ),
+      pinFailures: integer('AUTH_LIMIT_PIN_FAILURES', DEFAULT_LIMITS.pinFailures, 1, 100),
+      pinDisableAfter: integer(
+        'AUTH_LIMIT_PIN_DISABLE_AFTER',
+        DEFAULT_LIMITS.pinDisableAfter,
+        1,
+        1000,
+      ),
+      pinAddressFailures: integer(
+        'AUTH_LIMIT_PIN_ADDRESS_FAILURES',
+        DEFAULT_LIMITS.pinAddressFailures,
+        1,
+        10_000,
+      ),
+    },
   }
   if (config.refreshIdleTTLSeconds > config.refreshTokenTTLSeconds && errors.length === 0) {
     fail('AUTH_REFRESH_IDLE_TTL', 'must not be longer than AUTH_REFRESH_TOKEN_TTL', '7d')

@@ -12,6 +12,8 @@ import { createSessions } from './auth/sessions.js'
 import { createSigningKeys } from './auth/signing-keys.js'
 import { createIssuer } from './auth/token-response.js'
 import { createUsers } from './auth/users.js'
+import { createPins } from './auth/pins.js'
+import { createRateLimits } from './limits/rate-limits.js'
 
 export interface BaseDeps {
   config: Config
@@ -43,7 +45,19 @@ export function buildServices(base: BaseDeps) {
   const audit = createAudit({ db, clock })
   const codes = createOneTimeCodes({ db, clock, secretKeys })
   const issuer = createIssuer({ clock, sessions, accessTokens })
+  const limits = createRateLimits({ db, clock, limits: config.limits })
+  const pins = createPins({
+    db,
+    clock,
+    hasher,
+    limits,
+    audit,
+    disableAfter: config.limits.pinDisableAfter,
+  })
   return {
+    pinMinLength: config.pinMinLength,
+    limits,
+    pins,
     ...base,
     db,
     hashQueue,

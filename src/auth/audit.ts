@@ -4,6 +4,8 @@ import { auditEvents } from '../db/schema.js'
 
 export interface RequestContext {
   address: string | null
+  /** The address as rate limits count it: IPv4 as is, IPv6 by its /64. */
+  addressKey: string
   userAgent: string | null
 }
 

@@ -1,7 +1,9 @@
-import { invalidCredentials } from '../errors.js'
+import { invalidCredentials, rateLimited } from '../errors.js'
+import type { PolicyName, RateLimits } from '../limits/rate-limits.js'
 import type { Audit, RequestContext } from './audit.js'
 import { normalizePassword, normalizeUsername } from './credentials-policy.js'
 import type { PasswordHasher } from './password-hasher.js'
+import type { Pins } from './pins.js'
 import type { Issuer, TokenResponse } from './token-response.js'
 import type { UserRow, Users } from './users.js'
 
@@ -10,6 +12,41 @@ export interface PasswordLoginDeps {
   hasher: PasswordHasher
   issuer: Issuer
   audit: Audit
+  limits: RateLimits
+  pins: Pins
+}
+
+/**
+ * The counters a password attempt is held to. They key on the submitted username whether or
+ * not it exists, so a block never tells which accounts exist (API §6).
+ */
+export function passwordLimitChecks(
+  submitted: string,
+  context: RequestContext,
+): [PolicyName, string][] {
+  const subject =
+    normalizeUsername(submitted) ?? submitted.normalize('NFKC').toLowerCase().slice(0, 64)
+  return [
+    ['loginUserAddress', `${subject}|${context.addressKey}`],
+    ['loginAddress', context.addressKey],
+  ]
+}
+
+/** Refuses a blocked attempt with 429 before any argon2 work, and audits it. */
+export function enforceLimits(
+  deps: Pick<PasswordLoginDeps, 'limits' | 'audit'>,
+  checks: [PolicyName, string][],
+  audit: { userId: string | null; method: string; context: RequestContext },
+): void {
+  const wait = deps.limits.retryAfter(checks)
+  if (wait === 0) return
+  deps.audit.record({
+    type: 'login.blocked',
+    userId: audit.userId,
+    context: audit.context,
+    detail: { method: audit.method },
+  })
+  throw rateLimited(wait)
 }
 
 /**
@@ -22,33 +59,36 @@ export async function verifyPassword(
   input: { username: string; password: string },
   context: RequestContext,
 ): Promise<UserRow> {
+  const checks = passwordLimitChecks(input.username, context)
+  enforceLimits(deps, checks, { userId: null, method: 'password', context })
   const username = normalizeUsername(input.username)
   const user = username ? deps.users.findByUsername(username) : null
   const password = normalizePassword(input.password)
+  let reason: string | null = null
   if (!user || !user.passwordHash) {
     await deps.hasher.dummyVerify(password)
-    return fail(deps, null, context, 'unknown_user')
+    reason = 'unknown_user'
+  } else {
+    const result = await deps.hasher.verify(user.passwordHash, password)
+    if (!result.ok) reason = 'wrong_password'
+    else if (user.disabled) reason = 'disabled'
+    else if (result.needsRehash) await deps.users.upgradeHash(user.id, input.password)
   }
-  const result = await deps.hasher.verify(user.passwordHash, password)
-  if (!result.ok) return fail(deps, user.id, context, 'wrong_password')
-  if (user.disabled) return fail(deps, user.id, context, 'disabled')
-  if (result.needsRehash) await deps.users.upgradeHash(user.id, input.password)
+  if (reason !== null || !user) {
+    const blocked = checks
+      .map(([policy, subject]) => deps.limits.fail(policy, subject))
+      .some(Boolean)
+    deps.audit.record({
+      type: 'login.failed',
+      userId: user?.id ?? null,
+      context,
+      detail: { method: 'password', reason, ...(blocked ? { blocked: true } : {}) },
+    })
+    throw invalidCredentials()
+  }
+  deps.limits.reset(checks[0]![0], checks[0]![1])
+  deps.pins.resetFailures(user, 'password', context)
   return user
-}
-
-function fail(
-  deps: PasswordLoginDeps,
-  userId: string | null,
-  context: RequestContext,
-  reason: string,
-): never {
-  deps.audit.record({
-    type: 'login.failed',
-    userId,
-    context,
-    detail: { method: 'password', reason },
-  })
-  throw invalidCredentials()
 }
 
 export async function loginWithPassword(

@@ -139,3 +139,19 @@ export const auditEvents = sqliteTable(
   },
   (t) => [index('audit_events_at_idx').on(t.at)],
 )
+
+/**
+ * Failure counters and blocks of the rate-limit policies (API §6), persisted so that a
+ * restart does not reset them. `key` is `<policy>:<subject>`.
+ */
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    windowStartedAt: integer('window_started_at').notNull(),
+    blockedUntil: integer('blocked_until'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('rate_limits_updated_idx').on(t.updatedAt)],
+)

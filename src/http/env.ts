@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { VerifiedAccess } from '../auth/access-tokens.js'
 import type { RequestContext } from '../auth/audit.js'
-import type { ClientAddress } from '../limits/client-address.js'
+import { addressLimitKey, type ClientAddress } from '../limits/client-address.js'
 import type { Services } from '../services.js'
 
 /** Hono's typed context for this app. */
@@ -22,6 +22,7 @@ export function requestContext(c: {
 }): RequestContext {
   return {
     address: c.get('client').address?.toString() ?? null,
+    addressKey: addressLimitKey(c.get('client')),
     userAgent: c.req.header('user-agent')?.slice(0, 256) ?? null,
   }
 }

@@ -98,7 +98,7 @@ describe('hail-mary-auth keys, migrate, check-config, backup', () => {
     const { cli, cwd } = box()
     expect(await cli(['migrate'])).toMatchObject({
       code: 0,
-      output: expect.stringMatching(/^1 migration\(s\) applied; 0 pending/),
+      output: expect.stringMatching(/^[1-9]\d* migration\(s\) applied; 0 pending/),
     })
     expect(await cli(['migrate'])).toMatchObject({
       code: 0,

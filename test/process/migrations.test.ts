@@ -48,7 +48,12 @@ describe('migrations at start-up', () => {
     expect((await app.request('/readyz')).status).toBe(200)
     close()
     const backups = readdirSync(dir).filter((f) => f.startsWith('auth.db.backup-'))
-    expect(backups).toEqual(['auth.db.backup-0000_init-20261130T120000Z'])
+    const journal = JSON.parse(
+      readFileSync(join(defaultMigrationsDir(), 'meta/_journal.json'), 'utf8'),
+    ) as {
+      entries: { tag: string }[]
+    }
+    expect(backups).toEqual([`auth.db.backup-${journal.entries.at(-1)!.tag}-20261130T120000Z`])
     const backup = new BetterSqlite3(join(dir, backups[0]!), { readonly: true })
     expect(
       backup.prepare("SELECT name FROM sqlite_master WHERE name = 'fixture_nicknames'").get(),

@@ -86,4 +86,12 @@ describe('master secret at start-up', () => {
       expect.stringMatching(/AUTH_ACCESS_TOKEN_TTL: .*for example AUTH_ACCESS_TOKEN_TTL=10m$/),
     ])
   })
+
+  it('stops with exit 78 naming a malformed CIDR entry', async () => {
+    const { outcome, output } = await startWith({
+      AUTH_QUICK_LOGIN_NETWORKS: '192.168.1.0/24,192.168.300.0/24',
+    })
+    expect(outcome).toBe(78)
+    expect(output).toContain('AUTH_QUICK_LOGIN_NETWORKS: "192.168.300.0/24" is not a CIDR range')
+  })
 })

@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import type { UserRow } from '../../auth/users.js'
 import { forbidden, stepUpRequired, unauthorized } from '../../errors.js'
 import type { AppEnv } from '../env.js'
 
@@ -36,4 +37,11 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
     if (!user || user.disabled || user.role !== 'admin') throw forbidden()
     await next()
   }
+}
+
+/** The signed-in user of a bearer-protected request; 401 once disabled or deleted. */
+export function currentUser(c: Context<AppEnv>): UserRow {
+  const user = c.get('services').users.findById(c.get('access').sub)
+  if (!user || user.disabled) throw unauthorized()
+  return user
 }

@@ -1,0 +1,84 @@
+import { eq } from 'drizzle-orm'
+import { unixSeconds, type Clock } from '../clock.js'
+import type { DB } from '../db/client.js'
+import { users } from '../db/schema.js'
+import { invalidRequest } from '../errors.js'
+import type { Audit, RequestContext } from './audit.js'
+import { verifyPassword, type PasswordLoginDeps } from './password-login.js'
+import { pinProblem, type Pins } from './pins.js'
+import type { Sessions } from './sessions.js'
+import type { UserRow } from './users.js'
+
+export interface AccountDeps extends PasswordLoginDeps {
+  db: DB
+  clock: Clock
+  pins: Pins
+  audit: Audit
+  pinMinLength: number
+}
+
+/**
+ * Re-checks the signed-in person's password before a credential change, under the same
+ * limits as a sign-in (so it cannot be used to guess the password faster).
+ */
+export async function confirmPassword(
+  deps: AccountDeps,
+  user: UserRow,
+  password: string,
+  context: RequestContext,
+): Promise<void> {
+  await verifyPassword(deps, { username: user.username, password }, context)
+}
+
+export async function setPIN(
+  deps: AccountDeps,
+  user: UserRow,
+  input: { pin: string; currentPassword: string },
+  context: RequestContext,
+): Promise<void> {
+  const problem = pinProblem(input.pin, deps.pinMinLength)
+  if (problem) throw invalidRequest(`pin: ${problem}`)
+  await confirmPassword(deps, user, input.currentPassword, context)
+  await deps.pins.set(user.id, input.pin)
+  deps.audit.record({ type: 'pin.set', userId: user.id, actorId: user.id, context })
+}
+
+export function removePIN(deps: AccountDeps, user: UserRow, context: RequestContext): void {
+  deps.pins.remove(user.id)
+  deps.audit.record({ type: 'pin.removed', userId: user.id, actorId: user.id, context })
+}
+
+/** Opting in to the household picker needs a PIN to sign in with. */
+export function setQuickLogin(
+  deps: AccountDeps,
+  user: UserRow,
+  enabled: boolean,
+  context: RequestContext,
+): void {
+  if (enabled && !user.pinHash) throw invalidRequest('enabled: set a PIN first')
+  deps.db
+    .update(users)
+    .set({ quickLogin: enabled, updatedAt: unixSeconds(deps.clock) })
+    .where(eq(users.id, user.id))
+    .run()
+  deps.audit.record({
+    type: enabled ? 'quick_login.enabled' : 'quick_login.disabled',
+    userId: user.id,
+    actorId: user.id,
+    context,
+  })
+}
+
+/** Changes the password after re-checking the current one; ends every other session. */
+export async function changePassword(
+  deps: AccountDeps & { sessions: Sessions },
+  user: UserRow,
+  input: { currentPassword: string; newPassword: string; sessionId: string },
+  context: RequestContext,
+): Promise<void> {
+  deps.users.checkPassword(input.newPassword, user.username, 'new_password')
+  await confirmPassword(deps, user, input.currentPassword, context)
+  await deps.users.setPassword(user.id, input.newPassword)
+  deps.sessions.revokeAllForUser(user.id, input.sessionId)
+  deps.audit.record({ type: 'password.changed', userId: user.id, actorId: user.id, context })
+}
