@@ -36,3 +36,14 @@ export async function errorOf(response: Response): Promise<{ status: number; err
   const body = (await response.json()) as { error: string }
   return { status: response.status, error: body.error }
 }
+
+/** Counts argon2 computations (every one goes through the hash queue) from now on. */
+export function countHashes(t: TestApp): () => number {
+  let count = 0
+  const original = t.services.hashQueue.run
+  t.services.hashQueue.run = (task) => {
+    count++
+    return original(task)
+  }
+  return () => count
+}

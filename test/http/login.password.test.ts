@@ -2,7 +2,7 @@ import argon2 from 'argon2'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
-import { addUser, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
+import { addUser, countHashes, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -71,15 +71,10 @@ describe('POST /v1/login/password', () => {
   it('runs one argon2 verification for an unknown user too', async () => {
     await addUser(t, 'alice')
     await t.services.hasher.dummyVerify('warm up: the dummy hash is made once')
-    let verifications = 0
-    const original = t.services.hashQueue.run
-    t.services.hashQueue.run = (task) => {
-      verifications++
-      return original(task)
-    }
+    const verifications = countHashes(t)
     await t.call('POST', '/v1/login/password', { json: { username: 'nobody', password: 'x' } })
     await t.call('POST', '/v1/login/password', { json: { username: 'alice', password: 'x' } })
-    expect(verifications).toBe(2)
+    expect(verifications()).toBe(2)
   })
 
   it('upgrades a hash made with weaker parameters after a successful login', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
-import { addUser, errorOf, PASSWORD } from '../helpers/fixtures.js'
+import { addUser, countHashes, errorOf, PASSWORD } from '../helpers/fixtures.js'
 
 let t: TestApp
 beforeEach(async () => {
@@ -11,21 +11,12 @@ afterEach(() => t.close())
 
 const attempt = (username: string, password: string, peer = '198.51.100.7') =>
   t.call('POST', '/v1/login/password', { json: { username, password }, peer })
-const countHashes = () => {
-  let count = 0
-  const original = t.services.hashQueue.run
-  t.services.hashQueue.run = (task) => {
-    count++
-    return original(task)
-  }
-  return () => count
-}
 
 describe('password login throttling', () => {
   it('answers 429 after 10 failures for (user, address) without running argon2', async () => {
     for (let i = 0; i < 10; i++)
       expect((await attempt('alice', 'wrong password number')).status).toBe(401)
-    const hashes = countHashes()
+    const hashes = countHashes(t)
     const blocked = await attempt('alice', PASSWORD)
     expect(await errorOf(blocked)).toEqual({ status: 429, error: 'rate_limited' })
     expect(Number(blocked.headers.get('retry-after'))).toBe(900)

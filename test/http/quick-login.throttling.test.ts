@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
-import { addUser, errorOf, login } from '../helpers/fixtures.js'
+import { addUser, countHashes, errorOf, login } from '../helpers/fixtures.js'
 import { addQuickLoginUser, HOME, PIN, quickLogin } from '../helpers/household.js'
 
 let t: TestApp
@@ -13,15 +13,6 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 const wrong = (userId = aliceId, peer = HOME) => quickLogin(t, userId, '731904', peer)
-const countHashes = (app: TestApp) => {
-  let count = 0
-  const original = app.services.hashQueue.run
-  app.services.hashQueue.run = (task) => {
-    count++
-    return original(task)
-  }
-  return () => count
-}
 
 describe('PIN attempts', () => {
   it('blocks after 5 wrong PINs: the 6th, even right, is 429 with Retry-After and no argon2', async () => {
