@@ -14,6 +14,8 @@ import { loginRoutes } from './http/routes/login.js'
 import { meRoutes } from './http/routes/me.js'
 import { meCredentialRoutes } from './http/routes/me-credentials.js'
 import { adminRoutes } from './http/routes/admin.js'
+import { mfaLoginRoutes } from './http/routes/mfa-login.js'
+import { meSecondFactorRoutes } from './http/routes/me-second-factors.js'
 import { quickLoginRoutes } from './http/routes/quick-login.js'
 import { passwordResetRoutes } from './http/routes/password-reset.js'
 import { tokenRoutes } from './http/routes/tokens.js'
@@ -36,11 +38,13 @@ export function createApp({ logger, readiness, trustProxy }: AppDeps): Hono<AppE
   app.use('/v1/*', requireReady(readiness))
   const v1 = [
     loginRoutes(),
+    mfaLoginRoutes(),
     quickLoginRoutes(),
     tokenRoutes(),
     passwordResetRoutes(),
     meRoutes(),
     meCredentialRoutes(),
+    meSecondFactorRoutes(),
     adminRoutes(),
   ]
   for (const routes of v1) app.route('/v1', routes)

@@ -14,6 +14,8 @@ import { createIssuer } from './auth/token-response.js'
 import { createUsers } from './auth/users.js'
 import { createPins } from './auth/pins.js'
 import { createRateLimits } from './limits/rate-limits.js'
+import { createRecoveryCodes } from './auth/recovery-codes.js'
+import { createTOTP } from './auth/totp.js'
 
 export interface BaseDeps {
   config: Config
@@ -56,6 +58,10 @@ export function buildServices(base: BaseDeps) {
   })
   return {
     pinMinLength: config.pinMinLength,
+    webauthn: config.webauthn,
+    issuerName: config.webauthn.rpName,
+    totp: createTOTP({ clock }),
+    recoveryCodes: createRecoveryCodes({ db, clock, secretKeys }),
     limits,
     pins,
     ...base,

@@ -6,6 +6,10 @@ import type { PasswordHasher } from './password-hasher.js'
 import type { Pins } from './pins.js'
 import type { Issuer, TokenResponse } from './token-response.js'
 import type { UserRow, Users } from './users.js'
+import type { DB } from '../db/client.js'
+import type { OneTimeCodes } from './one-time-codes.js'
+import { countPasskeys } from './passkeys.js'
+import { requiresSecondFactor, startMFA, type MFARequired } from './second-factor.js'
 
 export interface PasswordLoginDeps {
   users: Users
@@ -14,6 +18,8 @@ export interface PasswordLoginDeps {
   audit: Audit
   limits: RateLimits
   pins: Pins
+  db: DB
+  codes: OneTimeCodes
 }
 
 /**
@@ -91,12 +97,26 @@ export async function verifyPassword(
   return user
 }
 
+/**
+ * Password sign-in. Once a second factor is enrolled the password alone never yields tokens:
+ * the answer is an `mfa_token` for the second step (API §4.1).
+ */
 export async function loginWithPassword(
   deps: PasswordLoginDeps,
   input: { username: string; password: string },
   context: RequestContext,
-): Promise<TokenResponse> {
+): Promise<TokenResponse | MFARequired> {
   const user = await verifyPassword(deps, input, context)
+  const passkeyCount = countPasskeys(deps.db, user.id)
+  if (requiresSecondFactor(user, passkeyCount)) {
+    deps.audit.record({
+      type: 'login.mfa_required',
+      userId: user.id,
+      context,
+      detail: { method: 'password' },
+    })
+    return startMFA(deps.codes, user, ['pwd'], passkeyCount)
+  }
   deps.audit.record({
     type: 'login.succeeded',
     userId: user.id,

@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
 import { publicUser } from '../../auth/users.js'
+import { countPasskeys } from '../../auth/passkeys.js'
+import { requiresSecondFactor } from '../../auth/second-factor.js'
 import { bearer, currentUser, requireStrongSession } from '../middleware/bearer.js'
 import type { AppEnv } from '../env.js'
 
@@ -12,15 +14,16 @@ export function meRoutes(): Hono<AppEnv> {
 
   routes.get('/me', (c) => {
     const user = currentUser(c)
+    const passkeys = countPasskeys(c.get('services').db, user.id)
     return c.json({
-      user: publicUser(user),
+      ...publicUser(user),
       methods: {
         password: user.passwordHash !== null,
         totp: user.totpSecretSealed !== null,
-        passkeys: 0,
+        passkeys,
         pin: user.pinHash !== null && !user.pinDisabled,
         quick_login: user.quickLogin,
-        mfa: user.mfaEnabled && user.totpSecretSealed !== null,
+        mfa: requiresSecondFactor(user, passkeys),
       },
     })
   })

@@ -1,0 +1,196 @@
+import {
+  generateAuthenticationOptions,
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server'
+import { eq } from 'drizzle-orm'
+import { unixSeconds } from '../clock.js'
+import { passkeys } from '../db/schema.js'
+import { invalidCredentials } from '../errors.js'
+import type { PolicyName, RateLimits } from '../limits/rate-limits.js'
+import type { SecretKeys } from '../secret-keys.js'
+import type { AMR } from './access-tokens.js'
+import type { RequestContext } from './audit.js'
+import { normalizeUsername } from './credentials-policy.js'
+import { enforceLimits } from './password-login.js'
+import {
+  CEREMONY_TTL_SECONDS,
+  listPasskeys,
+  parseTransports,
+  type PasskeyDeps,
+  type PasskeyRow,
+} from './passkeys.js'
+import type { Pins } from './pins.js'
+import { finishMFA, peekMFA, twoFactorAMR } from './second-factor.js'
+import type { Issuer, TokenResponse } from './token-response.js'
+import type { Users } from './users.js'
+
+export interface PasskeyLoginDeps extends PasskeyDeps {
+  users: Users
+  limits: RateLimits
+  pins: Pins
+  issuer: Issuer
+  secretKeys: SecretKeys
+}
+
+interface Ceremony {
+  challenge: string
+  /** Set when the passkey must belong to this user (a username was given, or MFA). */
+  userId?: string
+  /** The half-finished password sign-in this assertion completes. */
+  mfaToken?: string
+  amr?: AMR[]
+}
+
+/**
+ * Request options (API §4): for a username its passkeys, for an `mfa_token` the user's, and
+ * none for a discoverable passkey. An unknown username gets a stable made-up credential id,
+ * so the options do not tell which accounts exist.
+ */
+export async function passkeyLoginOptions(
+  deps: PasskeyLoginDeps,
+  input: { username?: string | undefined; mfaToken?: string | undefined },
+): Promise<{ login_id: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  const ceremony: Omit<Ceremony, 'challenge'> = {}
+  let allow: { id: string; transports?: ReturnType<typeof parseTransports> }[] = []
+  if (input.mfaToken !== undefined) {
+    const pending = peekMFA(deps.codes, input.mfaToken)
+    Object.assign(ceremony, { userId: pending.userId, mfaToken: input.mfaToken, amr: pending.amr })
+    allow = listPasskeys(deps.db, pending.userId).map((p) => ({
+      id: p.id,
+      transports: parseTransports(p.transports),
+    }))
+  } else if (input.username !== undefined) {
+    const username = normalizeUsername(input.username)
+    const user = username ? deps.users.findByUsername(username) : null
+    if (user) {
+      ceremony.userId = user.id
+      allow = listPasskeys(deps.db, user.id).map((p) => ({
+        id: p.id,
+        transports: parseTransports(p.transports),
+      }))
+    }
+    if (allow.length === 0)
+      allow = [{ id: deps.secretKeys.hashToken(`decoy:${input.username}`).slice(0, 22) }]
+  }
+  const options = await generateAuthenticationOptions({
+    rpID: deps.webauthn.rpID,
+    allowCredentials: allow,
+    userVerification: 'required',
+    timeout: CEREMONY_TTL_SECONDS * 1000,
+  })
+  const { code } = deps.codes.create('webauthn-login', {
+    ttlSeconds: CEREMONY_TTL_SECONDS,
+    userId: ceremony.userId ?? null,
+    data: { ...ceremony, challenge: options.challenge } satisfies Ceremony,
+  })
+  return { login_id: code, options }
+}
+
+/** Verifies an assertion (single-use challenge, UV required, counter checked) into tokens. */
+export async function loginWithPasskey(
+  deps: PasskeyLoginDeps,
+  input: { loginId: string; response: AuthenticationResponseJSON },
+  context: RequestContext,
+): Promise<TokenResponse> {
+  const found = deps.codes.consume('webauthn-login', input.loginId)
+  const ceremony = found?.data as Ceremony | undefined
+  const passkey =
+    deps.db
+      .select()
+      .from(passkeys)
+      .where(eq(passkeys.id, String(input.response.id)))
+      .get() ?? null
+  const owner = passkey ? deps.users.findById(passkey.userId) : null
+  const subject = owner?.username ?? `passkey:${String(input.response.id).slice(0, 64)}`
+  const checks: [PolicyName, string][] = [
+    ['loginUserAddress', `${subject}|${context.addressKey}`],
+    ['loginAddress', context.addressKey],
+  ]
+  if (ceremony?.mfaToken && ceremony.userId) checks.push(['secondFactorUser', ceremony.userId])
+  enforceLimits(deps, checks, { userId: owner?.id ?? null, method: 'passkey', context })
+
+  const fail = (reason: string): never => {
+    for (const [policy, key] of checks) deps.limits.fail(policy, key)
+    deps.audit.record({
+      type: 'login.failed',
+      userId: owner?.id ?? null,
+      context,
+      detail: { method: 'passkey', reason },
+    })
+    throw invalidCredentials()
+  }
+  if (!ceremony) return fail('unknown_or_used_challenge')
+  if (!passkey || !owner || owner.disabled) return fail('unknown_passkey')
+  if (ceremony.userId && ceremony.userId !== owner.id) return fail('other_user')
+  const handle = input.response.response?.userHandle
+  if (handle && Buffer.from(handle, 'base64url').toString() !== owner.id) return fail('user_handle')
+
+  const newCounter = await verifyAssertion(
+    deps,
+    passkey,
+    ceremony.challenge,
+    input.response,
+    context,
+  )
+  if (newCounter === null) return fail('assertion')
+  deps.db
+    .update(passkeys)
+    .set({ counter: newCounter, lastUsedAt: unixSeconds(deps.clock) })
+    .where(eq(passkeys.id, passkey.id))
+    .run()
+
+  let amr: AMR[] = ['hwk']
+  if (ceremony.mfaToken) {
+    finishMFA(deps.codes, ceremony.mfaToken)
+    deps.limits.reset('secondFactorUser', owner.id)
+    amr = twoFactorAMR(ceremony.amr ?? ['pwd'], 'hwk')
+  }
+  deps.limits.reset('loginUserAddress', `${owner.username}|${context.addressKey}`)
+  deps.pins.resetFailures(owner, 'passkey', context)
+  deps.audit.record({
+    type: 'login.succeeded',
+    userId: owner.id,
+    context,
+    detail: { method: 'passkey', passkey_id: passkey.id, mfa: Boolean(ceremony.mfaToken) },
+  })
+  return deps.issuer.signIn(owner, amr, context)
+}
+
+/** The new signature counter, or null when the assertion is refused. */
+async function verifyAssertion(
+  deps: PasskeyLoginDeps,
+  passkey: PasskeyRow,
+  challenge: string,
+  response: AuthenticationResponseJSON,
+  context: RequestContext,
+): Promise<number | null> {
+  try {
+    const result = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: deps.webauthn.origins,
+      expectedRPID: deps.webauthn.rpID,
+      credential: {
+        id: passkey.id,
+        publicKey: Buffer.from(passkey.publicKey, 'base64url'),
+        counter: passkey.counter,
+        transports: parseTransports(passkey.transports),
+      },
+      requireUserVerification: true,
+    })
+    return result.verified ? result.authenticationInfo.newCounter : null
+  } catch (error) {
+    // A counter that went backwards suggests a cloned authenticator: refuse and record it.
+    if (/counter/i.test((error as Error).message)) {
+      deps.audit.record({
+        type: 'passkey.counter_regressed',
+        userId: passkey.userId,
+        context,
+        detail: { passkey_id: passkey.id, stored_counter: passkey.counter },
+      })
+    }
+    return null
+  }
+}

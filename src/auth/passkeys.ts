@@ -1,0 +1,165 @@
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type AuthenticatorTransport,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server'
+import { and, count, eq } from 'drizzle-orm'
+import { unixSeconds, type Clock } from '../clock.js'
+import type { Config } from '../config.js'
+import type { DB } from '../db/client.js'
+import { passkeys } from '../db/schema.js'
+import { invalidRequest, notFound } from '../errors.js'
+import type { Audit, RequestContext } from './audit.js'
+import type { OneTimeCodes } from './one-time-codes.js'
+import type { UserRow } from './users.js'
+
+/** WebAuthn ceremonies must finish within five minutes (API §4). */
+export const CEREMONY_TTL_SECONDS = 300
+
+export type PasskeyRow = typeof passkeys.$inferSelect
+
+export interface PasskeyDeps {
+  db: DB
+  clock: Clock
+  codes: OneTimeCodes
+  audit: Audit
+  webauthn: Config['webauthn']
+}
+
+export const publicPasskey = (row: PasskeyRow) => ({
+  id: row.id,
+  name: row.name,
+  created_at: new Date(row.createdAt * 1000).toISOString(),
+  last_used_at: row.lastUsedAt === null ? null : new Date(row.lastUsedAt * 1000).toISOString(),
+})
+
+/** The WebAuthn user handle: the user id's bytes, so a discoverable passkey names its owner. */
+export const userHandle = (userId: string) => new TextEncoder().encode(userId)
+
+export const listPasskeys = (db: DB, userId: string) =>
+  db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(passkeys.createdAt).all()
+
+export const countPasskeys = (db: DB, userId: string) =>
+  db.select({ n: count() }).from(passkeys).where(eq(passkeys.userId, userId)).get()?.n ?? 0
+
+/** Creation options: resident key preferred, user verification required, no duplicates. */
+export async function passkeyRegistrationOptions(
+  deps: PasskeyDeps,
+  user: UserRow,
+): Promise<{ registration_id: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const options = await generateRegistrationOptions({
+    rpName: deps.webauthn.rpName,
+    rpID: deps.webauthn.rpID,
+    userName: user.username,
+    userDisplayName: user.displayName,
+    userID: userHandle(user.id),
+    attestationType: 'none',
+    excludeCredentials: listPasskeys(deps.db, user.id).map((p) => ({
+      id: p.id,
+      transports: parseTransports(p.transports),
+    })),
+    authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+    timeout: CEREMONY_TTL_SECONDS * 1000,
+  })
+  const { code } = deps.codes.create('webauthn-register', {
+    userId: user.id,
+    ttlSeconds: CEREMONY_TTL_SECONDS,
+    data: { challenge: options.challenge },
+  })
+  return { registration_id: code, options }
+}
+
+export async function registerPasskey(
+  deps: PasskeyDeps,
+  user: UserRow,
+  input: { registrationId: string; response: RegistrationResponseJSON; name: string },
+  context: RequestContext,
+): Promise<PasskeyRow> {
+  const ceremony = deps.codes.consume('webauthn-register', input.registrationId)
+  if (!ceremony || ceremony.userId !== user.id) {
+    throw invalidRequest('registration_id: unknown, expired or already used; start again')
+  }
+  const { challenge } = ceremony.data as { challenge: string }
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>
+  try {
+    verified = await verifyRegistrationResponse({
+      response: input.response,
+      expectedChallenge: challenge,
+      expectedOrigin: deps.webauthn.origins,
+      expectedRPID: deps.webauthn.rpID,
+      requireUserVerification: true,
+    })
+  } catch (error) {
+    throw invalidRequest(`response: ${(error as Error).message}`)
+  }
+  if (!verified.verified) throw invalidRequest('response: the passkey could not be verified')
+  const { credential, credentialDeviceType, credentialBackedUp } = verified.registrationInfo
+  if (deps.db.select().from(passkeys).where(eq(passkeys.id, credential.id)).get()) {
+    throw invalidRequest('response: this passkey is already registered')
+  }
+  const row: PasskeyRow = {
+    id: credential.id,
+    userId: user.id,
+    name: input.name,
+    publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+    counter: credential.counter,
+    transports: JSON.stringify(credential.transports ?? []),
+    deviceType: credentialDeviceType,
+    backedUp: credentialBackedUp,
+    createdAt: unixSeconds(deps.clock),
+    lastUsedAt: null,
+  }
+  deps.db.insert(passkeys).values(row).run()
+  deps.audit.record({
+    type: 'passkey.added',
+    userId: user.id,
+    actorId: user.id,
+    context,
+    detail: { passkey_id: row.id, name: row.name },
+  })
+  return row
+}
+
+function ownPasskey(db: DB, userId: string, id: string): PasskeyRow {
+  const row = db
+    .select()
+    .from(passkeys)
+    .where(and(eq(passkeys.id, id), eq(passkeys.userId, userId)))
+    .get()
+  if (!row) throw notFound('No such passkey.')
+  return row
+}
+
+export function renamePasskey(
+  deps: PasskeyDeps,
+  userId: string,
+  id: string,
+  name: string,
+): PasskeyRow {
+  ownPasskey(deps.db, userId, id)
+  deps.db.update(passkeys).set({ name }).where(eq(passkeys.id, id)).run()
+  return ownPasskey(deps.db, userId, id)
+}
+
+export function deletePasskey(
+  deps: PasskeyDeps,
+  userId: string,
+  id: string,
+  context: RequestContext,
+): void {
+  const row = ownPasskey(deps.db, userId, id)
+  deps.db.delete(passkeys).where(eq(passkeys.id, id)).run()
+  deps.audit.record({
+    type: 'passkey.removed',
+    userId,
+    actorId: userId,
+    context,
+    detail: { passkey_id: row.id, name: row.name },
+  })
+}
+
+export function parseTransports(text: string | null): AuthenticatorTransport[] {
+  return text ? (JSON.parse(text) as AuthenticatorTransport[]) : []
+}
