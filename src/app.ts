@@ -15,6 +15,7 @@ import { meRoutes } from './http/routes/me.js'
 import { meCredentialRoutes } from './http/routes/me-credentials.js'
 import { adminRoutes } from './http/routes/admin.js'
 import { mfaLoginRoutes } from './http/routes/mfa-login.js'
+import { meSessionRoutes } from './http/routes/me-sessions.js'
 import { meSecondFactorRoutes } from './http/routes/me-second-factors.js'
 import { quickLoginRoutes } from './http/routes/quick-login.js'
 import { passwordResetRoutes } from './http/routes/password-reset.js'
@@ -45,6 +46,7 @@ export function createApp({ logger, readiness, trustProxy }: AppDeps): Hono<AppE
     meRoutes(),
     meCredentialRoutes(),
     meSecondFactorRoutes(),
+    meSessionRoutes(),
     adminRoutes(),
   ]
   for (const routes of v1) app.route('/v1', routes)

@@ -35,6 +35,7 @@ export interface Config {
   returnToOrigins: string[]
   logLevel: string
   limits: LimitSettings
+  audit: { maxAgeSeconds: number; maxEvents: number }
 }
 
 export type Env = Record<string, string | undefined>
@@ -188,6 +189,10 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
         : null,
     returnToOrigins: origins('AUTH_RETURN_TO_ORIGINS', ''),
     logLevel,
+    audit: {
+      maxAgeSeconds: duration('AUTH_AUDIT_RETENTION', '90d'),
+      maxEvents: integer('AUTH_AUDIT_MAX_EVENTS', 100_000, 100, 100_000_000),
+    },
     limits: {
       loginFailures: integer('AUTH_LIMIT_LOGIN_FAILURES', DEFAULT_LIMITS.loginFailures, 1, 1000),
       loginBlockSeconds: duration('AUTH_LIMIT_BLOCK', '15m'),

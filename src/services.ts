@@ -44,7 +44,7 @@ export function buildServices(base: BaseDeps) {
   const accessTokens = createAccessTokens({ clock, config, signingKeys })
   const sessions = createSessions({ db, clock, secretKeys, config })
   const users = createUsers({ db, clock, hasher, passwordMinLength: config.passwordMinLength })
-  const audit = createAudit({ db, clock })
+  const audit = createAudit({ db, clock, retention: config.audit })
   const codes = createOneTimeCodes({ db, clock, secretKeys })
   const issuer = createIssuer({ clock, sessions, accessTokens })
   const limits = createRateLimits({ db, clock, limits: config.limits })

@@ -91,6 +91,7 @@ export async function completeStartup(
     failCheck(readiness, 'signing_keys', (error as Error).message)
     return
   }
+  services.audit.prune()
   // A failed bootstrap (say, a weak initial admin password) is shown but does not stop the
   // service: the setup code remains a way in.
   try {

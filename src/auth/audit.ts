@@ -1,3 +1,4 @@
+import { desc, lt, lte } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { auditEvents } from '../db/schema.js'
@@ -13,21 +14,47 @@ export interface AuditEvent {
   type: string
   userId?: string | null
   actorId?: string | null
-  context?: RequestContext
+  context?: RequestContext | undefined
   /** Never a secret: methods, reasons, names. */
   detail?: Record<string, unknown>
 }
 
+export interface AuditRetention {
+  maxAgeSeconds: number
+  maxEvents: number
+}
+
+/** Pruning runs once per this many events, so the file stays bounded without a timer. */
+const PRUNE_EVERY = 500
+
 export type Audit = ReturnType<typeof createAudit>
 
-/** The security event log (API §9). */
-export function createAudit(deps: { db: DB; clock: Clock }) {
+/** The security event log (API §9), bounded by age and by count. */
+export function createAudit(deps: { db: DB; clock: Clock; retention: AuditRetention }) {
+  const { db, clock, retention } = deps
+  let sincePrune = 0
+
+  function prune(): void {
+    db.delete(auditEvents)
+      .where(lt(auditEvents.at, unixSeconds(clock) - retention.maxAgeSeconds))
+      .run()
+    const cutoff = db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+      .offset(retention.maxEvents)
+      .get()
+    if (cutoff) db.delete(auditEvents).where(lte(auditEvents.id, cutoff.id)).run()
+  }
+
   return {
+    prune,
+
     record(event: AuditEvent): void {
-      deps.db
-        .insert(auditEvents)
+      db.insert(auditEvents)
         .values({
-          at: unixSeconds(deps.clock),
+          at: unixSeconds(clock),
           type: event.type,
           actorId: event.actorId ?? null,
           userId: event.userId ?? null,
@@ -36,6 +63,34 @@ export function createAudit(deps: { db: DB; clock: Clock }) {
           detail: JSON.stringify(event.detail ?? {}),
         })
         .run()
+      if (++sincePrune >= PRUNE_EVERY) {
+        sincePrune = 0
+        prune()
+      }
+    },
+
+    /** Newest first, `limit` at a time; `before` is the id the previous page ended at. */
+    page(options: { limit: number; before?: number | undefined }) {
+      const rows = db
+        .select()
+        .from(auditEvents)
+        .where(options.before !== undefined ? lt(auditEvents.id, options.before) : undefined)
+        .orderBy(desc(auditEvents.id))
+        .limit(options.limit)
+        .all()
+      return {
+        events: rows.map((row) => ({
+          id: row.id,
+          at: new Date(row.at * 1000).toISOString(),
+          type: row.type,
+          actor_id: row.actorId,
+          user_id: row.userId,
+          address: row.address,
+          user_agent: row.userAgent,
+          detail: JSON.parse(row.detail) as Record<string, unknown>,
+        })),
+        next_before: rows.length === options.limit ? (rows.at(-1)?.id ?? null) : null,
+      }
     },
   }
 }

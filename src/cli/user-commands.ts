@@ -1,72 +1,137 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Env } from '../config.js'
-import { issueResetCode } from '../auth/password-reset.js'
-
+import { addMember, issueMemberResetCode, updateMember } from '../auth/household.js'
+import { importUsers } from '../auth/user-import.js'
+import type { UserRow } from '../auth/users.js'
+import { normalizeUsername } from '../auth/credentials-policy.js'
 import { AuthError } from '../errors.js'
+import type { Services } from '../services.js'
 import { CommandError, withServices } from './context.js'
 
 const USAGE =
-  'usage: hail-mary-auth user add <username> [--role admin|member] [--display-name NAME] [--password-stdin] | user list'
+  'usage: hail-mary-auth user add <username> [--role admin|member] [--display-name NAME] [--password-stdin]' +
+  ' | list | set-role <username> admin|member | disable <username> | enable <username>' +
+  ' | reset-code <username> | import <file.json>'
 
-/** `user …`: the same functions the admin routes use, for the owner at the box. */
+// The owner at the box: no HTTP actor, but the same functions and audit events as the routes.
+const CLI = { id: null }
+
+/** `user …`: the same functions the admin routes use. */
 export async function runUserCommand(
   args: string[],
   env: Env,
   stdin: () => Promise<string>,
 ): Promise<string> {
   const [sub, ...rest] = args
-  if (sub === 'list') {
-    return withServices(
-      env,
-      ({ services }) =>
-        services.users
-          .list()
-          .map((u) =>
-            [u.id, u.username, u.role, u.disabled ? 'disabled' : 'enabled', u.displayName].join(
-              '\t',
-            ),
-          )
-          .join('\n') || '(no users)',
-    )
-  }
-  if (sub === 'add') {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        role: { type: 'string', default: 'member' },
-        'display-name': { type: 'string' },
-        'password-stdin': { type: 'boolean', default: false },
-      },
-    })
-    const username = positionals[0]
-    if (!username || positionals.length > 1) throw new CommandError(USAGE, 64)
-    if (values.role !== 'admin' && values.role !== 'member') {
-      throw new CommandError('--role must be admin or member', 64)
-    }
-    const password = values['password-stdin'] ? (await stdin()).replace(/\r?\n$/, '') : undefined
-    const role = values.role
-    return withServices(env, async ({ services }) => {
-      const user = await services.users
-        .create({ username, role, displayName: values['display-name'], password })
-        .catch(rethrowAsCommandError)
-      services.audit.record({
-        type: 'user.created',
-        userId: user.id,
-        detail: { source: 'cli', role },
+  switch (sub) {
+    case 'list':
+      return withServices(env, ({ services }) => listUsers(services))
+    case 'add':
+      return addUser(rest, env, stdin)
+    case 'set-role': {
+      const [name, role] = rest
+      if (!name || (role !== 'admin' && role !== 'member') || rest.length !== 2)
+        throw new CommandError(USAGE, 64)
+      return onUser(env, name, (services, user) => {
+        updateMember(services, user.id, { role }, CLI)
+        return `${user.username} is now ${role}`
       })
-      if (password !== undefined) return `created ${user.role} ${user.username} (${user.id})`
-      const { code } = issueResetCode(services, user.id)
-      return (
-        `created ${user.role} ${user.username} (${user.id}); ` +
-        `they choose a password with this one-time code within 24 h:\n${code}`
-      )
-    })
+    }
+    case 'disable':
+    case 'enable': {
+      const [name] = rest
+      if (!name || rest.length !== 1) throw new CommandError(USAGE, 64)
+      return onUser(env, name, (services, user) => {
+        updateMember(services, user.id, { disabled: sub === 'disable' }, CLI)
+        return `${user.username} is ${sub}d${sub === 'disable' ? ' and signed out everywhere' : ''}`
+      })
+    }
+    case 'reset-code': {
+      const [name] = rest
+      if (!name || rest.length !== 1) throw new CommandError(USAGE, 64)
+      return onUser(env, name, (services, user) => {
+        const { code, expires_at } = issueMemberResetCode(services, user.id, CLI)
+        return `one-time code for ${user.username}, valid until ${expires_at} (POST /v1/password-reset):\n${code}`
+      })
+    }
+    case 'import': {
+      const [file] = rest
+      if (!file || rest.length !== 1) throw new CommandError(USAGE, 64)
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(readFileSync(file, 'utf8'))
+      } catch (error) {
+        throw new CommandError(`cannot read ${file}: ${(error as Error).message}`)
+      }
+      return withServices(env, ({ services }) => {
+        const result = importUsers(services, parsed)
+        if (!result.ok) throw new CommandError(`nothing imported: ${result.errors.join(' | ')}`)
+        return `imported ${result.users.length} user(s)`
+      })
+    }
+    default:
+      throw new CommandError(USAGE, 64)
   }
-  throw new CommandError(USAGE, 64)
 }
 
-export function rethrowAsCommandError(error: unknown): never {
+function listUsers(services: Services): string {
+  const rows = services.users
+    .list()
+    .map((u) =>
+      [u.id, u.username, u.role, u.disabled ? 'disabled' : 'enabled', u.displayName].join('\t'),
+    )
+  return rows.join('\n') || '(no users)'
+}
+
+async function addUser(rest: string[], env: Env, stdin: () => Promise<string>): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string', default: 'member' },
+      'display-name': { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+    },
+  })
+  const username = positionals[0]
+  if (!username || positionals.length > 1) throw new CommandError(USAGE, 64)
+  const role = values.role
+  if (role !== 'admin' && role !== 'member')
+    throw new CommandError('--role must be admin or member', 64)
+  const password = values['password-stdin'] ? (await stdin()).replace(/\r?\n$/, '') : undefined
+  return withServices(env, async ({ services }) => {
+    const { user, resetCode } = await addMember(
+      services,
+      { username, role, displayName: values['display-name'], password },
+      CLI,
+    ).catch(rethrowAsCommandError)
+    if (!resetCode) return `created ${user.role} ${user.username} (${user.id})`
+    return (
+      `created ${user.role} ${user.username} (${user.id}); ` +
+      `they choose a password with this one-time code within 24 h:\n${resetCode.code}`
+    )
+  })
+}
+
+function onUser(
+  env: Env,
+  name: string,
+  run: (services: Services, user: UserRow) => string,
+): Promise<string> {
+  return withServices(env, ({ services }) => {
+    const username = normalizeUsername(name)
+    const user = username ? services.users.findByUsername(username) : null
+    if (!user) throw new CommandError(`no user named "${name}"`)
+    try {
+      return run(services, user)
+    } catch (error) {
+      return rethrowAsCommandError(error)
+    }
+  })
+}
+
+function rethrowAsCommandError(error: unknown): never {
   if (error instanceof AuthError) throw new CommandError(error.message)
   throw error
 }

@@ -1,0 +1,187 @@
+import { and, count, eq } from 'drizzle-orm'
+import { unixSeconds, type Clock } from '../clock.js'
+import type { DB } from '../db/client.js'
+import { users } from '../db/schema.js'
+import { conflict, invalidRequest, notFound } from '../errors.js'
+import type { Audit, RequestContext } from './audit.js'
+import { countPasskeys } from './passkeys.js'
+import { issueResetCode, RESET_CODE_TTL_SECONDS } from './password-reset.js'
+import type { OneTimeCodes } from './one-time-codes.js'
+import { requiresSecondFactor } from './second-factor.js'
+import type { Sessions } from './sessions.js'
+import { publicUser, type Role, type UserRow, type Users } from './users.js'
+
+export interface HouseholdDeps {
+  db: DB
+  clock: Clock
+  users: Users
+  sessions: Sessions
+  codes: OneTimeCodes
+  audit: Audit
+}
+
+/** Who did it: an admin over HTTP (with address) or the owner at the box (the CLI). */
+export interface Actor {
+  id: string | null
+  context?: RequestContext
+}
+
+export const adminView = (db: DB, user: UserRow) => {
+  const passkeys = countPasskeys(db, user.id)
+  return {
+    ...publicUser(user),
+    disabled: user.disabled,
+    created_at: new Date(user.createdAt * 1000).toISOString(),
+    methods: {
+      password: user.passwordHash !== null,
+      totp: user.totpSecretSealed !== null,
+      passkeys,
+      pin: user.pinHash !== null && !user.pinDisabled,
+      quick_login: user.quickLogin,
+      mfa: requiresSecondFactor(user, passkeys),
+    },
+  }
+}
+
+export function requireUser(deps: Pick<HouseholdDeps, 'users'>, id: string): UserRow {
+  const user = deps.users.findById(id)
+  if (!user) throw notFound('No such user.')
+  return user
+}
+
+const enabledAdmins = (db: DB) =>
+  db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.disabled, false)))
+    .get()?.n ?? 0
+
+/**
+ * The household must keep an admin who can sign in: the last enabled admin cannot be
+ * removed, disabled or demoted (409). Checked inside the writing transaction.
+ */
+function guardLastAdmin(db: DB, user: UserRow, losesAdmin: boolean): void {
+  if (losesAdmin && user.role === 'admin' && !user.disabled && enabledAdmins(db) <= 1) {
+    throw conflict('This is the last enabled admin; make another admin first.')
+  }
+}
+
+export async function addMember(
+  deps: HouseholdDeps,
+  input: {
+    username: string
+    displayName?: string | undefined
+    role?: Role | undefined
+    password?: string | undefined
+  },
+  actor: Actor,
+): Promise<{ user: UserRow; resetCode: { code: string; expiresAt: number } | null }> {
+  const user = await deps.users.create(input)
+  deps.audit.record({
+    type: 'user.created',
+    userId: user.id,
+    actorId: actor.id,
+    context: actor.context,
+    detail: { role: user.role },
+  })
+  // Without a password the person chooses their own with a one-time code (no mail needed).
+  const resetCode = input.password === undefined ? issueResetCode(deps, user.id) : null
+  return { user, resetCode }
+}
+
+export function updateMember(
+  deps: HouseholdDeps,
+  id: string,
+  changes: {
+    role?: Role | undefined
+    disabled?: boolean | undefined
+    displayName?: string | undefined
+  },
+  actor: Actor,
+): UserRow {
+  return deps.db.transaction(() => {
+    const user = requireUser(deps, id)
+    const losesAdmin =
+      (changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true
+    guardLastAdmin(deps.db, user, losesAdmin)
+    const displayName = changes.displayName?.trim()
+    if (displayName !== undefined && (displayName.length === 0 || displayName.length > 64)) {
+      throw invalidRequest('display_name: must be 1–64 characters')
+    }
+    deps.db
+      .update(users)
+      .set({
+        ...(changes.role !== undefined ? { role: changes.role } : {}),
+        ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
+        ...(displayName !== undefined ? { displayName } : {}),
+        updatedAt: unixSeconds(deps.clock),
+      })
+      .where(eq(users.id, id))
+      .run()
+    // A disabled account loses every session at once: its refresh tokens stop working now,
+    // its access tokens at the next call to this service.
+    if (changes.disabled === true && !user.disabled) deps.sessions.revokeAllForUser(id)
+    const detail = {
+      ...(changes.role !== undefined && changes.role !== user.role ? { role: changes.role } : {}),
+      ...(changes.disabled !== undefined && changes.disabled !== user.disabled
+        ? { disabled: changes.disabled }
+        : {}),
+      ...(displayName !== undefined && displayName !== user.displayName
+        ? { display_name: displayName }
+        : {}),
+    }
+    const type =
+      'disabled' in detail
+        ? detail.disabled
+          ? 'user.disabled'
+          : 'user.enabled'
+        : 'role' in detail
+          ? 'user.role_changed'
+          : 'user.updated'
+    deps.audit.record({ type, userId: id, actorId: actor.id, context: actor.context, detail })
+    return requireUser(deps, id)
+  })
+}
+
+export function deleteMember(deps: HouseholdDeps, id: string, actor: Actor): void {
+  deps.db.transaction(() => {
+    const user = requireUser(deps, id)
+    guardLastAdmin(deps.db, user, true)
+    deps.db.delete(users).where(eq(users.id, id)).run()
+    deps.audit.record({
+      type: 'user.deleted',
+      userId: id,
+      actorId: actor.id,
+      context: actor.context,
+      detail: { username: user.username },
+    })
+  })
+}
+
+export function issueMemberResetCode(
+  deps: HouseholdDeps,
+  id: string,
+  actor: Actor,
+): { code: string; expires_at: string } {
+  requireUser(deps, id)
+  const { code, expiresAt } = issueResetCode(deps, id)
+  deps.audit.record({
+    type: 'reset_code.issued',
+    userId: id,
+    actorId: actor.id,
+    context: actor.context,
+    detail: { ttl_seconds: RESET_CODE_TTL_SECONDS },
+  })
+  return { code, expires_at: new Date(expiresAt * 1000).toISOString() }
+}
+
+export function revokeMemberSessions(deps: HouseholdDeps, id: string, actor: Actor): void {
+  requireUser(deps, id)
+  deps.sessions.revokeAllForUser(id)
+  deps.audit.record({
+    type: 'sessions.revoked',
+    userId: id,
+    actorId: actor.id,
+    context: actor.context,
+  })
+}
