@@ -26,22 +26,25 @@ export interface Actor {
   context?: RequestContext
 }
 
-export const adminView = (db: DB, user: UserRow) => {
+/** The sign-in methods of a user, as `/v1/me` and the admin views report them (API §7). */
+export function userMethods(db: DB, user: UserRow) {
   const passkeys = countPasskeys(db, user.id)
   return {
-    ...publicUser(user),
-    disabled: user.disabled,
-    created_at: new Date(user.createdAt * 1000).toISOString(),
-    methods: {
-      password: user.passwordHash !== null,
-      totp: user.totpSecretSealed !== null,
-      passkeys,
-      pin: user.pinHash !== null && !user.pinDisabled,
-      quick_login: user.quickLogin,
-      mfa: requiresSecondFactor(user, passkeys),
-    },
+    password: user.passwordHash !== null,
+    totp: user.totpSecretSealed !== null,
+    passkeys,
+    pin: user.pinHash !== null && !user.pinDisabled,
+    quick_login: user.quickLogin,
+    mfa: requiresSecondFactor(user, passkeys),
   }
 }
+
+export const adminView = (db: DB, user: UserRow) => ({
+  ...publicUser(user),
+  disabled: user.disabled,
+  created_at: new Date(user.createdAt * 1000).toISOString(),
+  methods: userMethods(db, user),
+})
 
 export function requireUser(deps: Pick<HouseholdDeps, 'users'>, id: string): UserRow {
   const user = deps.users.findById(id)

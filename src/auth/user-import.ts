@@ -3,7 +3,7 @@ import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
 import type { Audit } from './audit.js'
 import { normalizeUsername } from './credentials-policy.js'
-import type { Role, UserRow, Users } from './users.js'
+import { newUserRow, type Role, type UserRow, type Users } from './users.js'
 
 const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/
 const ARGON2ID = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/
@@ -72,24 +72,16 @@ export function importUsers(
     }
     seenIds.add(id)
     seenNames.add(username)
-    rows.push({
-      id,
-      username,
-      displayName: (text('display_name') ?? '').trim().slice(0, 64) || username,
-      role,
-      disabled: false,
-      passwordHash: hash ?? null,
-      pinHash: null,
-      pinFailures: 0,
-      pinDisabled: false,
-      quickLogin: false,
-      mfaEnabled: true,
-      totpSecretSealed: null,
-      totpPendingSealed: null,
-      totpLastStep: null,
-      createdAt: now,
-      updatedAt: now,
-    })
+    rows.push(
+      newUserRow({
+        id,
+        username,
+        displayName: text('display_name'),
+        role,
+        passwordHash: hash ?? null,
+        now,
+      }),
+    )
   })
   if (errors.length > 0) return { ok: false, errors }
   deps.db.transaction(() => {

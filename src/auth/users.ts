@@ -24,6 +24,35 @@ export const publicUser = (user: UserRow): PublicUser => ({
   role: user.role,
 })
 
+/** A new account: no PIN, no second factor yet, MFA on as soon as one is enrolled. */
+export function newUserRow(input: {
+  id: string
+  username: string
+  displayName?: string | undefined
+  role: Role
+  passwordHash: string | null
+  now: number
+}): UserRow {
+  return {
+    id: input.id,
+    username: input.username,
+    displayName: input.displayName?.trim().slice(0, 64) || input.username,
+    role: input.role,
+    disabled: false,
+    passwordHash: input.passwordHash,
+    pinHash: null,
+    pinFailures: 0,
+    pinDisabled: false,
+    quickLogin: false,
+    mfaEnabled: true,
+    totpSecretSealed: null,
+    totpPendingSealed: null,
+    totpLastStep: null,
+    createdAt: input.now,
+    updatedAt: input.now,
+  }
+}
+
 export type Users = ReturnType<typeof createUsers>
 
 export function createUsers(deps: {
@@ -69,25 +98,14 @@ export function createUsers(deps: {
         input.password !== undefined
           ? await hasher.hash(normalizePassword(input.password))
           : (input.passwordHash ?? null)
-      const now = unixSeconds(clock)
-      const row: UserRow = {
+      const row = newUserRow({
         id: input.id ?? randomUUID(),
         username,
-        displayName: input.displayName?.trim() || username,
+        displayName: input.displayName,
         role: input.role ?? 'member',
-        disabled: false,
         passwordHash,
-        pinHash: null,
-        pinFailures: 0,
-        pinDisabled: false,
-        quickLogin: false,
-        mfaEnabled: true,
-        totpSecretSealed: null,
-        totpPendingSealed: null,
-        totpLastStep: null,
-        createdAt: now,
-        updatedAt: now,
-      }
+        now: unixSeconds(clock),
+      })
       db.insert(users).values(row).run()
       return row
     },

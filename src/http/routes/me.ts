@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
+import { userMethods } from '../../auth/household.js'
 import { publicUser } from '../../auth/users.js'
-import { countPasskeys } from '../../auth/passkeys.js'
-import { requiresSecondFactor } from '../../auth/second-factor.js'
 import { bearer, currentUser, requireStrongSession } from '../middleware/bearer.js'
 import type { AppEnv } from '../env.js'
 
@@ -14,18 +13,7 @@ export function meRoutes(): Hono<AppEnv> {
 
   routes.get('/me', (c) => {
     const user = currentUser(c)
-    const passkeys = countPasskeys(c.get('services').db, user.id)
-    return c.json({
-      ...publicUser(user),
-      methods: {
-        password: user.passwordHash !== null,
-        totp: user.totpSecretSealed !== null,
-        passkeys,
-        pin: user.pinHash !== null && !user.pinDisabled,
-        quick_login: user.quickLogin,
-        mfa: requiresSecondFactor(user, passkeys),
-      },
-    })
+    return c.json({ ...publicUser(user), methods: userMethods(c.get('services').db, user) })
   })
 
   return routes
