@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import type { CIDR } from './limits/cidr.js'
 import type { Logger } from './logger.js'
+import type { Metrics } from './metrics.js'
+import { metricsRoutes } from './http/routes/metrics.js'
 import type { Readiness } from './readiness.js'
 import type { AppEnv } from './http/env.js'
 import { bodySize } from './http/middleware/body-size.js'
@@ -26,16 +28,24 @@ export interface AppDeps {
   logger: Logger
   readiness: Readiness
   trustProxy: CIDR[]
+  metrics?: { metrics: Metrics; networks: CIDR[] } | undefined
 }
 
 /** Builds the HTTP app; no I/O here, so tests build it as often as they like. */
-export function createApp({ logger, readiness, trustProxy }: AppDeps): Hono<AppEnv> {
+export function createApp({ logger, readiness, trustProxy, metrics }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use('*', requestId(), requestLog(logger), clientAddress(trustProxy, logger), bodySize())
+  app.use(
+    '*',
+    requestId(),
+    requestLog(logger, metrics?.metrics),
+    clientAddress(trustProxy, logger),
+    bodySize(),
+  )
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
   app.route('/', healthRoutes(readiness))
   app.route('/', wellKnownRoutes(readiness))
+  if (metrics) app.route('/', metricsRoutes(metrics.metrics, metrics.networks))
   app.use('/v1/*', requireReady(readiness))
   const v1 = [
     loginRoutes(),

@@ -8,6 +8,7 @@ import { closeDatabase, type Database } from './db/client.js'
 import { createLogger, type Logger } from './logger.js'
 import { defaultMigrationsDir } from './package-root.js'
 import { createReadiness } from './readiness.js'
+import { createMetrics } from './metrics.js'
 import { resolveSecret } from './secret-file.js'
 import { completeStartup, openChecked } from './startup.js'
 
@@ -44,7 +45,9 @@ export async function runServer(options: RunOptions): Promise<number> {
     )
   }
   const readiness = createReadiness()
+  const metrics = createMetrics(readiness)
   const input = {
+    metrics,
     config,
     secret: secret.secret,
     clock: options.clock ?? systemClock,
@@ -57,7 +60,12 @@ export async function runServer(options: RunOptions): Promise<number> {
     options.printError(`configuration error: ${opened.message}`)
     return EXIT_CONFIG
   }
-  const app = createApp({ logger, readiness, trustProxy: config.trustProxy })
+  const app = createApp({
+    logger,
+    readiness,
+    trustProxy: config.trustProxy,
+    metrics: { metrics, networks: config.metricsNetworks },
+  })
   let server: Server
   try {
     server = await listen(

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import type { Logger } from './logger.js'
+import type { Metrics } from './metrics.js'
 import type { SecretKeys } from './secret-keys.js'
 import { createAccessTokens } from './auth/access-tokens.js'
 import { createAudit } from './auth/audit.js'
@@ -18,6 +19,7 @@ import { createRecoveryCodes } from './auth/recovery-codes.js'
 import { createTOTP } from './auth/totp.js'
 
 export interface BaseDeps {
+  metrics?: Metrics | undefined
   config: Config
   clock: Clock
   logger: Logger
@@ -44,7 +46,12 @@ export function buildServices(base: BaseDeps) {
   const accessTokens = createAccessTokens({ clock, config, signingKeys })
   const sessions = createSessions({ db, clock, secretKeys, config })
   const users = createUsers({ db, clock, hasher, passwordMinLength: config.passwordMinLength })
-  const audit = createAudit({ db, clock, retention: config.audit })
+  const audit = createAudit({
+    db,
+    clock,
+    retention: config.audit,
+    observe: base.metrics?.observeAudit,
+  })
   const codes = createOneTimeCodes({ db, clock, secretKeys })
   const issuer = createIssuer({ clock, sessions, accessTokens })
   const limits = createRateLimits({ db, clock, limits: config.limits })

@@ -8,6 +8,7 @@ import { failCheck, passCheck, type Readiness } from './readiness.js'
 import { deriveSecretKeys, type SecretKeys } from './secret-keys.js'
 import { buildServices } from './services.js'
 import { bootstrapFirstAdmin } from './auth/first-admin.js'
+import type { Metrics } from './metrics.js'
 
 export interface StartupInput {
   config: Config
@@ -16,6 +17,7 @@ export interface StartupInput {
   logger: Logger
   migrationsDir: string
   readiness: Readiness
+  metrics?: Metrics
 }
 
 export type OpenOutcome =
@@ -81,7 +83,14 @@ export async function completeStartup(
     failCheck(readiness, 'migrations', (error as Error).message)
     return
   }
-  const services = buildServices({ config, clock, logger, database, secretKeys })
+  const services = buildServices({
+    config,
+    clock,
+    logger,
+    database,
+    secretKeys,
+    metrics: input.metrics,
+  })
   try {
     await services.signingKeys.load()
     await services.signingKeys.ensureCurrent()

@@ -30,7 +30,12 @@ const PRUNE_EVERY = 500
 export type Audit = ReturnType<typeof createAudit>
 
 /** The security event log (API §9), bounded by age and by count. */
-export function createAudit(deps: { db: DB; clock: Clock; retention: AuditRetention }) {
+export function createAudit(deps: {
+  db: DB
+  clock: Clock
+  retention: AuditRetention
+  observe?: (event: AuditEvent) => void
+}) {
   const { db, clock, retention } = deps
   let sincePrune = 0
 
@@ -63,6 +68,7 @@ export function createAudit(deps: { db: DB; clock: Clock; retention: AuditRetent
           detail: JSON.stringify(event.detail ?? {}),
         })
         .run()
+      deps.observe?.(event)
       if (++sincePrune >= PRUNE_EVERY) {
         sincePrune = 0
         prune()

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { DB } from '../db/client.js'
@@ -156,6 +156,13 @@ export function createSessions(deps: {
         .get()
       return !!row && row.revokedAt === null && row.expiresAt > unixSeconds(clock)
     },
+
+    countActive: () =>
+      db
+        .select({ n: count() })
+        .from(sessions)
+        .where(and(isNull(sessions.revokedAt), gt(sessions.expiresAt, unixSeconds(clock))))
+        .get()?.n ?? 0,
 
     findById: (id: string) => db.select().from(sessions).where(eq(sessions.id, id)).get() ?? null,
   }

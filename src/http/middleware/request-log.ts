@@ -1,25 +1,35 @@
 import type { MiddlewareHandler } from 'hono'
+import { matchedRoutes } from 'hono/route'
 import type { Logger } from '../../logger.js'
+import type { Metrics } from '../../metrics.js'
 import type { AppEnv } from '../env.js'
 
 /**
- * One line per request. Only the method, path (no query string), status and timing are
- * logged: headers and bodies, where credentials live, never are.
+ * One log line and one metrics observation per request. Only the method, path (no query
+ * string), status and timing are logged: headers and bodies, where credentials live, never
+ * are. Metrics are labelled by the route pattern (`/v1/admin/users/:id`), not the raw path.
  */
-export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler<AppEnv> {
   return async function requestLogMiddleware(c, next) {
     const started = performance.now()
     await next()
     const status = c.res.status
+    const seconds = (performance.now() - started) / 1000
     logger[status >= 500 ? 'error' : 'info'](
       {
         req_id: c.get('requestId'),
         method: c.req.method,
         path: c.req.path,
         status,
-        duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        duration_ms: Math.round(seconds * 100_000) / 100,
       },
       'request',
     )
+    if (metrics) {
+      const handler = matchedRoutes(c)
+        .filter((route) => route.method !== 'ALL')
+        .at(-1)
+      metrics.observeRequest(handler?.path ?? 'unmatched', c.req.method, status, seconds)
+    }
   }
 }
