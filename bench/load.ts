@@ -1,9 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 
 export interface ChildServer {
   url: string
   child: ChildProcess
+  command<T>(cmd: string, args?: Record<string, unknown>): Promise<T>
+  /** Resident and peak resident memory of the child, in bytes (Linux /proc). */
+  memory(): { rss: number; peak: number }
   stop(): Promise<void>
 }
 
@@ -11,36 +15,71 @@ export interface ChildServer {
 export async function startChildServer(env: Record<string, string> = {}): Promise<ChildServer> {
   const child = fork(new URL('./server-child.js', import.meta.url), {
     env: { ...process.env, BENCH_ENV: JSON.stringify(env) },
+    // e.g. BENCH_CHILD_ARGV="--cpu-prof" to profile the server under load
+    execArgv: process.env.BENCH_CHILD_ARGV?.split(' ').filter(Boolean) ?? [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
+  let nextId = 1
+  const pending = new Map<number, (result: unknown) => void>()
+  child.on('message', (message: { id: number; result: unknown }) => {
+    pending.get(message.id)?.(message.result)
+    pending.delete(message.id)
+  })
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port))
+    pending.set(0, (result) => resolve(result as number))
     child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)))
   })
+  const command = <T>(cmd: string, args: Record<string, unknown> = {}) =>
+    new Promise<T>((resolve) => {
+      const id = nextId++
+      pending.set(id, (result) => resolve(result as T))
+      child.send({ id, cmd, ...args })
+    })
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve())
-        child.send('stop')
-      }),
+    command,
+    memory() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      const kib = (field: string) =>
+        Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0)
+      return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 }
+    },
+    async stop() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+      await command('stop')
+      await exited
+    },
   }
 }
 
-/** Requests per second from autocannon on loopback, bounded in time. */
-export async function requestsPerSecond(
-  url: string,
-  options: { seconds?: number; connections?: number; headers?: Record<string, string> } = {},
-): Promise<number> {
+export interface LoadOptions {
+  seconds?: number
+  connections?: number
+  amount?: number
+  method?: 'GET' | 'POST'
+  body?: string
+  headers?: Record<string, string>
+  allowNon2xx?: boolean
+}
+
+/** autocannon on loopback, bounded in time or in count. */
+export async function load(url: string, options: LoadOptions = {}) {
   const result = await autocannon({
     url,
     connections: options.connections ?? 10,
-    duration: options.seconds ?? 4,
+    ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 4 }),
+    method: options.method ?? 'GET',
     headers: options.headers ?? {},
+    ...(options.body ? { body: options.body } : {}),
+    timeout: 60,
   })
-  if (result.non2xx > 0 || result.errors > 0) {
+  if (!options.allowNon2xx && (result.non2xx > 0 || result.errors > 0)) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
   }
-  return result.requests.average
+  return result
+}
+
+export async function requestsPerSecond(url: string, options: LoadOptions = {}): Promise<number> {
+  return (await load(url, options)).requests.average
 }

@@ -1,50 +1,109 @@
 import argon2 from 'argon2'
-import { BENCH_PASSWORD, percentile, startBenchService } from './harness.js'
+import { eq } from 'drizzle-orm'
+import { users } from '../src/db/schema.js'
+import {
+  BENCH_PASSWORD,
+  BENCH_PIN,
+  interleaved,
+  percentile,
+  startBenchService,
+  steppingClock,
+} from './harness.js'
 import { ms, times, type Row } from './rows.js'
 
 const SAMPLES = 40
 
-/**
- * Password login against a bare argon2id verification of the same hash in the same process,
- * interleaved one by one so that noise from a shared machine falls on both alike.
- */
+const expectStatus = async (response: Promise<Response>, status = 200) => {
+  const r = await response
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${await r.text()}`)
+  return r
+}
+
+function latencyRows(
+  name: string,
+  baselineName: string,
+  t: { baseline: number[]; subject: number[] },
+): Row[] {
+  return [
+    {
+      figure: `${name} p50`,
+      value: ms(percentile(t.subject, 50)),
+      ratio: times(percentile(t.subject, 50) / percentile(t.baseline, 50)),
+      note: `/ ${baselineName} p50 (${ms(percentile(t.baseline, 50))})`,
+    },
+    {
+      figure: `${name} p99`,
+      value: ms(percentile(t.subject, 99)),
+      ratio: times(percentile(t.subject, 99) / percentile(t.baseline, 99)),
+      note: `/ ${baselineName} p99 (${ms(percentile(t.baseline, 99))})`,
+    },
+  ]
+}
+
+/** Password and PIN sign-in through the app in process, each against a bare argon2 verify. */
 export async function loginLatencyRows(): Promise<Row[]> {
-  const service = await startBenchService()
+  const service = await startBenchService({ AUTH_QUICK_LOGIN_NETWORKS: '127.0.0.0/8' })
   try {
-    const user = await service.services.users.create({
-      username: 'bench',
-      password: BENCH_PASSWORD,
-    })
+    const { services } = service
+    const user = await services.users.create({ username: 'bench', password: BENCH_PASSWORD })
+    await services.pins.set(user.id, BENCH_PIN)
+    services.db.update(users).set({ quickLogin: true }).where(eq(users.id, user.id)).run()
+    const pinHash = services.users.findById(user.id)!.pinHash!
     const login = () =>
-      service.postJSON('/v1/login/password', { username: 'bench', password: BENCH_PASSWORD })
-    for (let i = 0; i < 3; i++) await login() // warm-up
-    const bare: number[] = []
-    const full: number[] = []
-    for (let i = 0; i < SAMPLES; i++) {
-      let started = performance.now()
-      await argon2.verify(user.passwordHash!, BENCH_PASSWORD)
-      bare.push(performance.now() - started)
-      started = performance.now()
-      const response = await login()
-      if (response.status !== 200) throw new Error(`login answered ${response.status}`)
-      full.push(performance.now() - started)
-    }
-    const bareP50 = percentile(bare, 50)
+      expectStatus(
+        service.postJSON('/v1/login/password', { username: 'bench', password: BENCH_PASSWORD }),
+      )
+    const quick = () =>
+      expectStatus(service.postJSON('/v1/quick-login', { user_id: user.id, pin: BENCH_PIN }))
+    for (let i = 0; i < 3; i++) await Promise.all([login(), quick()]) // warm-up
+    const password = await interleaved(
+      SAMPLES,
+      () => argon2.verify(user.passwordHash!, BENCH_PASSWORD),
+      login,
+    )
+    const pin = await interleaved(SAMPLES, () => argon2.verify(pinHash, BENCH_PIN), quick)
     return [
-      { figure: 'bare argon2id verify p50 (m=19456, t=2, p=1)', value: ms(bareP50) },
-      {
-        figure: 'password login p50',
-        value: ms(percentile(full, 50)),
-        ratio: times(percentile(full, 50) / bareP50),
-        note: 'login p50 / bare argon2 verify p50',
-      },
-      {
-        figure: 'password login p99',
-        value: ms(percentile(full, 99)),
-        ratio: times(percentile(full, 99) / percentile(bare, 99)),
-        note: 'login p99 / bare argon2 verify p99',
-      },
+      ...latencyRows('password login', 'bare argon2id verify', password),
+      ...latencyRows('PIN quick login', 'bare argon2id verify of the PIN', pin),
     ]
+  } finally {
+    service.stop()
+  }
+}
+
+/** The TOTP step of a two-step sign-in, against a bare otplib verification. */
+export async function totpStepRows(): Promise<Row[]> {
+  const clock = steppingClock()
+  const service = await startBenchService({}, clock)
+  try {
+    const { services } = service
+    const user = await services.users.create({ username: 'bench', password: BENCH_PASSWORD })
+    const secret = await services.totp.newSecret()
+    const sealed = services.secretKeys.encrypt('totp-secret', secret, user.id)
+    services.db.update(users).set({ totpSecretSealed: sealed }).where(eq(users.id, user.id)).run()
+    const subject: number[] = []
+    const baseline: number[] = []
+    for (let i = 0; i < SAMPLES + 3; i++) {
+      clock.advance(30) // a code is good once per time step
+      const first = await expectStatus(
+        service.postJSON('/v1/login/password', { username: 'bench', password: BENCH_PASSWORD }),
+      )
+      const { mfa_token } = (await first.json()) as { mfa_token: string }
+      const code = await services.totp.generate(secret)
+      let started = performance.now()
+      await services.totp.verify(secret, code, null)
+      const bare = performance.now() - started
+      started = performance.now()
+      await expectStatus(service.postJSON('/v1/login/totp', { mfa_token, code }))
+      if (i >= 3) {
+        baseline.push(bare)
+        subject.push(performance.now() - started)
+      }
+    }
+    return latencyRows('TOTP step (POST /v1/login/totp)', 'bare otplib verify', {
+      baseline,
+      subject,
+    })
   } finally {
     service.stop()
   }

@@ -1,14 +1,19 @@
-import { jwksRateRows } from './jwks-rate.js'
-import { loginLatencyRows } from './login-latency.js'
+import { coldStartRows } from './cold-start.js'
+import { httpRateRows } from './http-rates.js'
+import { loginLatencyRows, totpStepRows } from './login-latency.js'
+import { memoryRows } from './memory.js'
 import { refreshRateRows } from './refresh-rate.js'
 import { printTable, type Row } from './rows.js'
 
 // `npm run bench`: every figure of one run, printed as one table. Ratios compare figures
 // measured in this same run, so a busy or slow machine affects both sides alike.
 const sections: [string, () => Promise<Row[]>][] = [
-  ['login latency', loginLatencyRows],
+  ['sign-in latency', loginLatencyRows],
+  ['TOTP step', totpStepRows],
   ['refresh rate', refreshRateRows],
-  ['JWKS rate', jwksRateRows],
+  ['HTTP rates', httpRateRows],
+  ['cold start', coldStartRows],
+  ['memory', memoryRows],
 ]
 
 const rows: Row[] = []

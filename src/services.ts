@@ -53,7 +53,7 @@ export function buildServices(base: BaseDeps) {
     observe: base.metrics?.observeAudit,
   })
   const codes = createOneTimeCodes({ db, clock, secretKeys })
-  const issuer = createIssuer({ clock, sessions, accessTokens })
+  const issuer = createIssuer({ db, clock, sessions, accessTokens, audit })
   const limits = createRateLimits({ db, clock, limits: config.limits })
   const pins = createPins({
     db,

@@ -23,6 +23,8 @@ export interface VerifiedAccess extends AccessClaims {
 
 /** Small leeway for clocks of the same box; tokens are short anyway. */
 const CLOCK_TOLERANCE_SECONDS = 30
+/** Verified tokens remembered, keyed by the exact token string, oldest dropped first. */
+const CACHE_ENTRIES = 1024
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>
 
@@ -34,6 +36,35 @@ export function createAccessTokens(deps: {
 }) {
   const { clock, config, signingKeys } = deps
   const audience = config.audience.length === 1 ? config.audience[0]! : config.audience
+  const verified = new Map<string, VerifiedAccess>()
+
+  async function verify(token: string): Promise<VerifiedAccess | null> {
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        (header) => {
+          if (header.jwk || header.jku || header.x5u || header.x5c || !header.kid) {
+            throw new joseErrors.JWSInvalid('unexpected key material in header')
+          }
+          const key = signingKeys.verificationKey(header.kid)
+          if (!key) throw new joseErrors.JWKSNoMatchingKey()
+          return key
+        },
+        {
+          algorithms: [config.signingAlg],
+          issuer: config.issuer,
+          audience: config.audience,
+          typ: 'at+jwt',
+          currentDate: clock.now(),
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['sub', 'sid', 'exp', 'iat', 'jti'],
+        },
+      )
+      return isAccessPayload(payload) ? payload : null
+    } catch {
+      return null
+    }
+  }
 
   return {
     async issue(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
@@ -55,32 +86,26 @@ export function createAccessTokens(deps: {
      * refused), iss, aud, exp, typ. Keys come only from our own table by kid: a `jwk` or `jku`
      * in the header is never used or fetched. Returns null for every kind of bad token.
      */
-    async verify(token: string): Promise<VerifiedAccess | null> {
-      try {
-        const { payload } = await jwtVerify(
-          token,
-          (header) => {
-            if (header.jwk || header.jku || header.x5u || header.x5c || !header.kid) {
-              throw new joseErrors.JWSInvalid('unexpected key material in header')
-            }
-            const key = signingKeys.verificationKey(header.kid)
-            if (!key) throw new joseErrors.JWKSNoMatchingKey()
-            return key
-          },
-          {
-            algorithms: [config.signingAlg],
-            issuer: config.issuer,
-            audience: config.audience,
-            typ: 'at+jwt',
-            currentDate: clock.now(),
-            clockTolerance: CLOCK_TOLERANCE_SECONDS,
-            requiredClaims: ['sub', 'sid', 'exp', 'iat', 'jti'],
-          },
-        )
-        return isAccessPayload(payload) ? payload : null
-      } catch {
+    verify,
+
+    /**
+     * `verify` with a small cache of tokens already verified: the exact same string carries
+     * the same signature, so only its expiry needs checking again. Bounded, so a flood of
+     * distinct tokens costs memory no more than 1024 entries.
+     */
+    async verifyCached(token: string): Promise<VerifiedAccess | null> {
+      const hit = verified.get(token)
+      if (hit) {
+        if (hit.exp + CLOCK_TOLERANCE_SECONDS > unixSeconds(clock)) return hit
+        verified.delete(token)
         return null
       }
+      const result = await verify(token)
+      if (result) {
+        if (verified.size >= CACHE_ENTRIES) verified.delete(verified.keys().next().value!)
+        verified.set(token, result)
+      }
+      return result
     },
   }
 }

@@ -52,13 +52,7 @@ async function completeWith(
   }
   finishMFA(deps.codes, input.mfaToken)
   deps.limits.reset('secondFactorUser', user.id)
-  deps.audit.record({
-    type: 'login.succeeded',
-    userId: user.id,
-    context,
-    detail: { method, mfa: true },
-  })
-  return deps.issuer.signIn(user, twoFactorAMR(pending.amr, 'otp'), context)
+  return deps.issuer.signIn(user, twoFactorAMR(pending.amr, 'otp'), context, { method, mfa: true })
 }
 
 export function loginWithTOTP(

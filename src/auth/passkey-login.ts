@@ -1,9 +1,8 @@
-import {
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server'
+import { loadWebAuthn } from '../lazy.js'
 import { eq } from 'drizzle-orm'
 import { unixSeconds } from '../clock.js'
 import { passkeys } from '../db/schema.js'
@@ -74,6 +73,7 @@ export async function passkeyLoginOptions(
     if (allow.length === 0)
       allow = [{ id: deps.secretKeys.hashToken(`decoy:${input.username}`).slice(0, 22) }]
   }
+  const { generateAuthenticationOptions } = await loadWebAuthn()
   const options = await generateAuthenticationOptions({
     rpID: deps.webauthn.rpID,
     allowCredentials: allow,
@@ -149,13 +149,11 @@ export async function loginWithPasskey(
   }
   deps.limits.reset('loginUserAddress', `${owner.username}|${context.addressKey}`)
   deps.pins.resetFailures(owner, 'passkey', context)
-  deps.audit.record({
-    type: 'login.succeeded',
-    userId: owner.id,
-    context,
-    detail: { method: 'passkey', passkey_id: passkey.id, mfa: Boolean(ceremony.mfaToken) },
+  return deps.issuer.signIn(owner, amr, context, {
+    method: 'passkey',
+    passkey_id: passkey.id,
+    mfa: Boolean(ceremony.mfaToken),
   })
-  return deps.issuer.signIn(owner, amr, context)
 }
 
 /** The new signature counter, or null when the assertion is refused. */
@@ -166,6 +164,7 @@ async function verifyAssertion(
   response: AuthenticationResponseJSON,
   context: RequestContext,
 ): Promise<number | null> {
+  const { verifyAuthenticationResponse } = await loadWebAuthn()
   try {
     const result = await verifyAuthenticationResponse({
       response,

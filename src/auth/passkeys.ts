@@ -1,10 +1,10 @@
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server'
+import { loadWebAuthn } from '../lazy.js'
 import { and, count, eq } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
@@ -49,6 +49,7 @@ export async function passkeyRegistrationOptions(
   deps: PasskeyDeps,
   user: UserRow,
 ): Promise<{ registration_id: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const { generateRegistrationOptions } = await loadWebAuthn()
   const options = await generateRegistrationOptions({
     rpName: deps.webauthn.rpName,
     rpID: deps.webauthn.rpID,
@@ -82,7 +83,8 @@ export async function registerPasskey(
     throw invalidRequest('registration_id: unknown, expired or already used; start again')
   }
   const { challenge } = ceremony.data as { challenge: string }
-  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>
+  const { verifyRegistrationResponse } = await loadWebAuthn()
+  let verified: VerifiedRegistrationResponse
   try {
     verified = await verifyRegistrationResponse({
       response: input.response,

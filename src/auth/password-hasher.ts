@@ -1,5 +1,5 @@
 import argon2 from 'argon2'
-import bcrypt from 'bcryptjs'
+import { loadBcrypt } from '../lazy.js'
 import { randomBytes } from 'node:crypto'
 import type { Config } from '../config.js'
 import type { HashQueue } from './hash-queue.js'
@@ -24,6 +24,7 @@ export function createPasswordHasher(deps: { argon2: Config['argon2']; queue: Ha
     secret: string,
   ): Promise<{ ok: boolean; needsRehash: boolean }> {
     if (/^\$2[aby]\$/.test(stored)) {
+      const bcrypt = (await loadBcrypt()).default
       const ok = await deps.queue.run(() => bcrypt.compare(secret, stored))
       return { ok, needsRehash: true }
     }

@@ -117,11 +117,5 @@ export async function loginWithPassword(
     })
     return startMFA(deps.codes, user, ['pwd'], passkeyCount)
   }
-  deps.audit.record({
-    type: 'login.succeeded',
-    userId: user.id,
-    context,
-    detail: { method: 'password' },
-  })
-  return deps.issuer.signIn(user, ['pwd'], context)
+  return deps.issuer.signIn(user, ['pwd'], context, { method: 'password' })
 }

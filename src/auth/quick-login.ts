@@ -70,11 +70,5 @@ export async function loginWithPIN(
     throw invalidCredentials()
   }
   deps.pins.resetFailures(user, 'pin', context)
-  deps.audit.record({
-    type: 'login.succeeded',
-    userId: user.id,
-    context,
-    detail: { method: 'pin' },
-  })
-  return deps.issuer.signIn(user, ['pin'], context)
+  return deps.issuer.signIn(user, ['pin'], context, { method: 'pin' })
 }

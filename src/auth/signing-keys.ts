@@ -51,6 +51,9 @@ export function createSigningKeys(deps: SigningKeysDeps) {
   const { db, clock, secretKeys, alg } = deps
   let keys: LoadedKey[] = []
   let loadedAt = -Infinity
+  let jwksText: string | null = null
+  let jwksAt = 0
+  let jwksKeys: LoadedKey[] = []
 
   async function load(): Promise<void> {
     const rows = db.select().from(signingKeys).orderBy(asc(signingKeys.activatesAt)).all()
@@ -143,9 +146,17 @@ export function createSigningKeys(deps: SigningKeysDeps) {
       const key = keys.find((k) => k.kid === kid)
       return key && key.alg === alg && isPublished(key, now()) ? key.publicKey : null
     },
-    publishedJWKS(): { keys: JWK[] } {
+    /** The JWKS document as JSON text, rebuilt at most once a second or after a reload. */
+    publishedJWKS(): string {
       const at = now()
-      return { keys: keys.filter((k) => isPublished(k, at)).map((k) => k.publicJWK) }
+      if (jwksText === null || jwksAt !== at || jwksKeys !== keys) {
+        jwksText = JSON.stringify({
+          keys: keys.filter((k) => isPublished(k, at)).map((k) => k.publicJWK),
+        })
+        jwksAt = at
+        jwksKeys = keys
+      }
+      return jwksText
     },
     list: () =>
       keys.map(({ kid, alg, createdAt, activatesAt, retiredAt }) => ({

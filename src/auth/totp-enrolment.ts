@@ -1,4 +1,4 @@
-import QRCode from 'qrcode'
+import { loadQRCode } from '../lazy.js'
 import { eq } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
@@ -35,11 +35,12 @@ export async function setupTOTP(
   deps: TOTPEnrolmentDeps,
   user: UserRow,
 ): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
-  const secret = deps.totp.newSecret()
+  const secret = await deps.totp.newSecret()
   setUser(deps, user.id, {
     totpPendingSealed: deps.secretKeys.encrypt('totp-secret', secret, user.id),
   })
-  const uri = deps.totp.uri(secret, deps.issuerName, user.username)
+  const uri = await deps.totp.uri(secret, deps.issuerName, user.username)
+  const QRCode = (await loadQRCode()).default
   const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
   return { secret, otpauth_uri: uri, qr_svg: svg }
 }

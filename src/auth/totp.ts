@@ -1,5 +1,5 @@
-import { generate, generateSecret, generateURI, verify } from 'otplib'
 import { unixSeconds, type Clock } from '../clock.js'
+import { loadOTP } from '../lazy.js'
 
 /** RFC 6238 with the authenticator-app defaults: SHA-1, 6 digits, 30 s. */
 export const TOTP_PERIOD_SECONDS = 30
@@ -10,10 +10,10 @@ export type TOTP = ReturnType<typeof createTOTP>
 export function createTOTP(deps: { clock: Clock }) {
   const epoch = () => unixSeconds(deps.clock)
   return {
-    newSecret: () => generateSecret({ length: 20 }),
+    newSecret: async () => (await loadOTP()).generateSecret({ length: 20 }),
 
-    uri: (secret: string, issuer: string, account: string) =>
-      generateURI({
+    uri: async (secret: string, issuer: string, account: string) =>
+      (await loadOTP()).generateURI({
         issuer,
         label: account,
         secret,
@@ -22,8 +22,8 @@ export function createTOTP(deps: { clock: Clock }) {
         period: TOTP_PERIOD_SECONDS,
       }),
 
-    generate: (secret: string | Uint8Array, digits: 6 | 8 = 6) =>
-      generate({ secret, digits, period: TOTP_PERIOD_SECONDS, epoch: epoch() }),
+    generate: async (secret: string | Uint8Array, digits: 6 | 8 = 6) =>
+      (await loadOTP()).generate({ secret, digits, period: TOTP_PERIOD_SECONDS, epoch: epoch() }),
 
     /**
      * Accepts the current step and one either side (clock drift), and only a step later than
@@ -36,6 +36,7 @@ export function createTOTP(deps: { clock: Clock }) {
       digits: 6 | 8 = 6,
     ): Promise<number | null> {
       if (!new RegExp(`^\\d{${digits}}$`).test(code)) return null
+      const { verify } = await loadOTP()
       const result = await verify({
         secret,
         token: code,

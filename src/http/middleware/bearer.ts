@@ -14,7 +14,7 @@ export function bearer(): MiddlewareHandler<AppEnv> {
     const match = BEARER.exec(c.req.header('authorization') ?? '')
     if (!match) throw unauthorized()
     const services = c.get('services')
-    const access = await services.accessTokens.verify(match[1]!)
+    const access = await services.accessTokens.verifyCached(match[1]!)
     if (!access || !services.sessions.isActive(access.sid)) throw unauthorized()
     c.set('access', access)
     await next()
@@ -22,10 +22,11 @@ export function bearer(): MiddlewareHandler<AppEnv> {
 }
 
 /** A PIN alone is enough to look, not to change anything (API §5). */
-export function requireStrongSession(): MiddlewareHandler<AppEnv> {
+export function requireStrongSession(options: { except?: string } = {}): MiddlewareHandler<AppEnv> {
   return async function requireStrongSessionMiddleware(c, next) {
     const amr = c.get('access').amr
-    if (amr.length === 1 && amr[0] === 'pin') throw stepUpRequired()
+    if (amr.length === 1 && amr[0] === 'pin' && c.req.path !== options.except)
+      throw stepUpRequired()
     await next()
   }
 }

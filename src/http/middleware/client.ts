@@ -1,19 +1,29 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { MiddlewareHandler } from 'hono'
 import type { CIDR } from '../../limits/cidr.js'
-import { resolveClientAddress } from '../../limits/client-address.js'
+import { resolveClientAddress, type ClientAddress } from '../../limits/client-address.js'
 import type { Logger } from '../../logger.js'
 import type { AppEnv } from '../env.js'
 
 /** Resolves the client address once per request (API §6), for every route to use. */
 export function clientAddress(trustProxy: CIDR[], logger: Logger): MiddlewareHandler<AppEnv> {
   const warned = new Set<string>()
+  // Without forwarded headers the answer depends on the peer alone, and a household has few
+  // peers: remember them rather than parse the same address on every request.
+  const byPeer = new Map<string, ClientAddress>()
   return async function clientAddressMiddleware(c, next) {
     let peer: string | undefined
     try {
       peer = getConnInfo(c).remote.address
     } catch {
       peer = undefined
+    }
+    const forwarded =
+      c.req.header('x-forwarded-for') !== undefined || c.req.header('forwarded') !== undefined
+    const known = peer !== undefined && !forwarded ? byPeer.get(peer) : undefined
+    if (known) {
+      c.set('client', known)
+      return next()
     }
     const client = resolveClientAddress(
       peer,
@@ -26,6 +36,10 @@ export function clientAddress(trustProxy: CIDR[], logger: Logger): MiddlewareHan
         { peer: client.untrustedProxy },
         'forwarded headers from a peer not in AUTH_TRUST_PROXY are ignored; set AUTH_TRUST_PROXY if it is your reverse proxy',
       )
+    }
+    if (peer !== undefined && !forwarded) {
+      if (byPeer.size >= 1000) byPeer.clear()
+      byPeer.set(peer, client)
     }
     c.set('client', client)
     await next()

@@ -6,10 +6,9 @@ import type { AppEnv } from '../env.js'
 
 export function meRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  // Hono's `/me/*` also matches `/me`: name the sub-paths so each request is checked once.
-  // A PIN-only session may look at itself, refresh and log out; nothing under /me/* (§5).
-  routes.use('/me', bearer())
-  routes.use('/me/:rest{.+}', bearer(), requireStrongSession())
+  // Hono's `/me/*` also matches `/me` itself, which a PIN-only session may read; nothing
+  // under /me/* (§5).
+  routes.use('/me/*', bearer(), requireStrongSession({ except: '/v1/me' }))
 
   routes.get('/me', (c) => {
     const user = currentUser(c)

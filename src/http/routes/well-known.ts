@@ -11,7 +11,8 @@ export function wellKnownRoutes(readiness: Readiness): Hono<AppEnv> {
     if (!services) throw notReady()
     await services.signingKeys.ensureCurrent()
     c.header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
-    return c.json(services.signingKeys.publishedJWKS())
+    c.header('Content-Type', 'application/json')
+    return c.body(services.signingKeys.publishedJWKS())
   })
   return routes
 }

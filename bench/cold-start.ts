@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import argon2 from 'argon2'
+import BetterSqlite3 from 'better-sqlite3'
+import { packageRoot } from '../src/package-root.js'
+import { median } from './harness.js'
+import { ms, times, type Row } from './rows.js'
+
+const RUNS = 3
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Milliseconds from spawning `script` to its first 200 from /readyz (polled every 5 ms). */
+async function timeToReady(script: string, env: Record<string, string>): Promise<number> {
+  const port = await freePort()
+  const started = performance.now()
+  const child = spawn(process.execPath, [join(packageRoot(), script)], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      AUTH_PORT: String(port),
+      AUTH_LOG_LEVEL: 'silent',
+      ...env,
+    },
+    stdio: 'ignore',
+  })
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}`)
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+      if (ready) return performance.now() - started
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.once('exit', resolve))
+  }
+}
+
+/** A database of 10 000 users and 100 000 audit rows, made by the service's own migrations. */
+async function bigDatabase(secret: string): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hma-bench-big-'))
+  await timeToReady('dist/src/main.js', { AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret })
+  const sqlite = new BetterSqlite3(join(dataDir, 'auth.db'))
+  const hash = await argon2.hash('a shared bench password', { type: argon2.argon2id })
+  const now = Math.floor(Date.now() / 1000)
+  sqlite.transaction(() => {
+    const user = sqlite.prepare(
+      `INSERT INTO users (id, username, display_name, role, disabled, password_hash, pin_failures,
+        pin_disabled, quick_login, mfa_enabled, created_at, updated_at)
+       VALUES (?, ?, ?, 'member', 0, ?, 0, 0, 0, 1, ?, ?)`,
+    )
+    for (let i = 0; i < 10_000; i++) user.run(randomUUID(), `user${i}`, `User ${i}`, hash, now, now)
+    const event = sqlite.prepare(
+      "INSERT INTO audit_events (at, type, user_id, address, user_agent, detail) VALUES (?, 'login.succeeded', ?, '192.168.1.20', 'bench', '{}')",
+    )
+    for (let i = 0; i < 100_000; i++) event.run(now - (i % 86_400), `user${i % 10_000}`)
+  })()
+  sqlite.close()
+  return dataDir
+}
+
+/** Spawn to /readyz 200, against Hono + SQLite + migrations alone; medians of 3 runs. */
+export async function coldStartRows(): Promise<Row[]> {
+  const secret = randomBytes(48).toString('base64')
+  const dirs: string[] = []
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hma-bench-cold-'))
+    dirs.push(dir)
+    return dir
+  }
+  try {
+    const bare: number[] = []
+    const empty: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      bare.push(await timeToReady('dist/bench/bare-start.js', { AUTH_DATA_DIR: fresh() }))
+      empty.push(
+        await timeToReady('dist/src/main.js', { AUTH_DATA_DIR: fresh(), AUTH_SECRET: secret }),
+      )
+    }
+    const big = await bigDatabase(secret)
+    dirs.push(big)
+    const loaded: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      loaded.push(
+        await timeToReady('dist/src/main.js', { AUTH_DATA_DIR: big, AUTH_SECRET: secret }),
+      )
+    }
+    return [
+      { figure: 'cold start, bare Hono + SQLite + migrations', value: ms(median(bare)) },
+      {
+        figure: 'cold start to /readyz 200, empty data dir',
+        value: ms(median(empty)),
+        ratio: times(median(empty) / median(bare)),
+        note: '/ bare Hono + SQLite + migrations start',
+      },
+      {
+        figure: 'cold start to /readyz 200, 10 000 users + 100 000 audit rows',
+        value: ms(median(loaded)),
+        ratio: times(median(loaded) / median(bare)),
+        note: '/ bare start (empty)',
+      },
+    ]
+  } finally {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  }
+}
