@@ -9,6 +9,7 @@ import { bodySize } from './http/middleware/body-size.js'
 import { clientAddress } from './http/middleware/client.js'
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js'
 import { requestId } from './http/middleware/request-id.js'
+import { securityHeaders } from './http/middleware/security-headers.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { requireReady } from './http/middleware/require-ready.js'
 import { healthRoutes } from './http/routes/health.js'
@@ -38,6 +39,7 @@ export function createApp({ logger, readiness, trustProxy, metrics }: AppDeps): 
     '*',
     requestId(),
     requestLog(logger, metrics?.metrics),
+    securityHeaders(),
     clientAddress(trustProxy, logger),
     bodySize(),
   )

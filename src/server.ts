@@ -10,10 +10,11 @@ import { defaultMigrationsDir } from './package-root.js'
 import { createReadiness } from './readiness.js'
 import { createMetrics } from './metrics.js'
 import { resolveSecret } from './secret-file.js'
-import { completeStartup, openChecked } from './startup.js'
+import { completeStartup, openChecked, runMaintenance } from './startup.js'
 
 export const EXIT_CONFIG = 78
 export const SHUTDOWN_GRACE_MS = 10_000
+const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000
 
 export interface RunOptions {
   env: Env
@@ -83,9 +84,14 @@ export async function runServer(options: RunOptions): Promise<number> {
   logger.info({ host: config.host, port: config.port }, 'listening')
   if (opened.kind === 'open') await completeStartup(input, opened.database, opened.secretKeys)
   if (readiness.status === 'ready') logger.info('ready')
+  const maintenance = setInterval(() => {
+    if (readiness.services) runMaintenance(readiness.services)
+  }, MAINTENANCE_INTERVAL_MS)
+  maintenance.unref()
 
   const signal = await options.stopSignal
   logger.info({ signal }, 'shutting down')
+  clearInterval(maintenance)
   await drain(server, logger)
   if (opened.kind === 'open') closeDatabase(opened.database)
   logger.info('stopped')

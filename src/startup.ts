@@ -6,7 +6,7 @@ import { migrateDatabase } from './db/migrate.js'
 import type { Logger } from './logger.js'
 import { failCheck, passCheck, type Readiness } from './readiness.js'
 import { deriveSecretKeys, type SecretKeys } from './secret-keys.js'
-import { buildServices } from './services.js'
+import { buildServices, type Services } from './services.js'
 import { bootstrapFirstAdmin } from './auth/first-admin.js'
 import type { Metrics } from './metrics.js'
 
@@ -100,7 +100,7 @@ export async function completeStartup(
     failCheck(readiness, 'signing_keys', (error as Error).message)
     return
   }
-  services.audit.prune()
+  runMaintenance(services)
   // A failed bootstrap (say, a weak initial admin password) is shown but does not stop the
   // service: the setup code remains a way in.
   try {
@@ -118,4 +118,11 @@ function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a)
   const right = Buffer.from(b)
   return left.length === right.length && timingSafeEqual(left, right)
+}
+
+/** Keeps the database bounded: old audit events, ended sessions, stale rate-limit rows. */
+export function runMaintenance(services: Services): void {
+  services.audit.prune()
+  services.sessions.pruneEnded()
+  services.limits.prune()
 }

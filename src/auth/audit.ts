@@ -1,4 +1,4 @@
-import { desc, lt, lte } from 'drizzle-orm'
+import { desc, lt, lte, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { auditEvents } from '../db/schema.js'
@@ -38,6 +38,19 @@ export function createAudit(deps: {
 }) {
   const { db, clock, retention } = deps
   let sincePrune = 0
+  // Prepared once: every sign-in writes an event.
+  const insert = db
+    .insert(auditEvents)
+    .values({
+      at: sql.placeholder('at'),
+      type: sql.placeholder('type'),
+      actorId: sql.placeholder('actorId'),
+      userId: sql.placeholder('userId'),
+      address: sql.placeholder('address'),
+      userAgent: sql.placeholder('userAgent'),
+      detail: sql.placeholder('detail'),
+    })
+    .prepare()
 
   function prune(): void {
     db.delete(auditEvents)
@@ -57,17 +70,15 @@ export function createAudit(deps: {
     prune,
 
     record(event: AuditEvent): void {
-      db.insert(auditEvents)
-        .values({
-          at: unixSeconds(clock),
-          type: event.type,
-          actorId: event.actorId ?? null,
-          userId: event.userId ?? null,
-          address: event.context?.address ?? null,
-          userAgent: event.context?.userAgent?.slice(0, 256) ?? null,
-          detail: JSON.stringify(event.detail ?? {}),
-        })
-        .run()
+      insert.run({
+        at: unixSeconds(clock),
+        type: event.type,
+        actorId: event.actorId ?? null,
+        userId: event.userId ?? null,
+        address: event.context?.address ?? null,
+        userAgent: event.context?.userAgent?.slice(0, 256) ?? null,
+        detail: JSON.stringify(event.detail ?? {}),
+      })
       deps.observe?.(event)
       if (++sincePrune >= PRUNE_EVERY) {
         sincePrune = 0

@@ -5,7 +5,7 @@ import type {
   VerifiedRegistrationResponse,
 } from '@simplewebauthn/server'
 import { loadWebAuthn } from '../lazy.js'
-import { and, count, eq } from 'drizzle-orm'
+import { and, count, eq, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { DB } from '../db/client.js'
@@ -41,8 +41,24 @@ export const userHandle = (userId: string) => new TextEncoder().encode(userId)
 export const listPasskeys = (db: DB, userId: string) =>
   db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(passkeys.createdAt).all()
 
-export const countPasskeys = (db: DB, userId: string) =>
-  db.select({ n: count() }).from(passkeys).where(eq(passkeys.userId, userId)).get()?.n ?? 0
+const countStatements = new WeakMap<
+  DB,
+  { get(values: { userId: string }): { n: number } | undefined }
+>()
+
+/** Asked on every sign-in and /v1/me: prepared once per database handle. */
+export function countPasskeys(db: DB, userId: string): number {
+  let statement = countStatements.get(db)
+  if (!statement) {
+    statement = db
+      .select({ n: count() })
+      .from(passkeys)
+      .where(eq(passkeys.userId, sql.placeholder('userId')))
+      .prepare()
+    countStatements.set(db, statement)
+  }
+  return statement.get({ userId })?.n ?? 0
+}
 
 /** Creation options: resident key preferred, user verification required, no duplicates. */
 export async function passkeyRegistrationOptions(

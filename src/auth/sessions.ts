@@ -43,17 +43,31 @@ export function createSessions(deps: {
   function issueRefreshToken(session: SessionRow, now: number) {
     const refreshToken = randomToken(32)
     const idleExpiresAt = Math.min(now + config.refreshIdleTTLSeconds, session.expiresAt)
-    db.insert(refreshTokens)
-      .values({
-        hash: secretKeys.hashToken(refreshToken),
-        sessionId: session.id,
-        issuedAt: now,
-        idleExpiresAt,
-        rotatedAt: null,
-      })
-      .run()
+    insertRefreshToken.run({
+      hash: secretKeys.hashToken(refreshToken),
+      sessionId: session.id,
+      issuedAt: now,
+      idleExpiresAt,
+    })
     return { refreshToken, refreshExpiresIn: idleExpiresAt - now }
   }
+
+  const insertRefreshToken = db
+    .insert(refreshTokens)
+    .values({
+      hash: sql.placeholder('hash'),
+      sessionId: sql.placeholder('sessionId'),
+      issuedAt: sql.placeholder('issuedAt'),
+      idleExpiresAt: sql.placeholder('idleExpiresAt'),
+      rotatedAt: null,
+    })
+    .prepare()
+  // Prepared once: checked on every bearer-protected request.
+  const sessionState = db
+    .select({ revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare()
 
   function revoke(sessionId: string): void {
     db.update(sessions)
@@ -149,12 +163,19 @@ export function createSessions(deps: {
 
     /** True while the session is neither revoked nor past its absolute lifetime. */
     isActive(sessionId: string): boolean {
-      const row = db
-        .select({ revokedAt: sessions.revokedAt, expiresAt: sessions.expiresAt })
-        .from(sessions)
-        .where(eq(sessions.id, sessionId))
-        .get()
+      const row = sessionState.get({ id: sessionId })
       return !!row && row.revokedAt === null && row.expiresAt > unixSeconds(clock)
+    },
+
+    /**
+     * Deletes sessions (and, by cascade, their refresh tokens) that ended more than a day
+     * ago: expired or revoked ones can never be used again, so the tables stay small.
+     */
+    pruneEnded(): void {
+      const cutoff = unixSeconds(clock) - 86_400
+      db.delete(sessions)
+        .where(sql`${sessions.expiresAt} < ${cutoff} OR ${sessions.revokedAt} < ${cutoff}`)
+        .run()
     },
 
     countActive: () =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { count, eq } from 'drizzle-orm'
+import { count, eq, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
@@ -63,9 +63,20 @@ export function createUsers(deps: {
 }) {
   const { db, clock, hasher } = deps
 
-  const findById = (id: string) => db.select().from(users).where(eq(users.id, id)).get() ?? null
-  const findByUsername = (username: string) =>
-    db.select().from(users).where(eq(users.username, username)).get() ?? null
+  // Prepared once: on the sign-in and bearer paths a statement prepared per call costs more
+  // than the query itself.
+  const byId = db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare()
+  const byUsername = db
+    .select()
+    .from(users)
+    .where(eq(users.username, sql.placeholder('username')))
+    .prepare()
+  const findById = (id: string) => byId.get({ id }) ?? null
+  const findByUsername = (username: string) => byUsername.get({ username }) ?? null
 
   /** Checks the password rules; throws 400 naming the field. */
   function checkPassword(password: string, username: string, field = 'password'): void {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { systemClock } from '../clock.js'
 import { loadConfig, type Config, type Env } from '../config.js'
-import { closeDatabase } from '../db/client.js'
+import { closeDatabase, type Database } from '../db/client.js'
+import type { SecretKeys } from '../secret-keys.js'
 import { migrateDatabase } from '../db/migrate.js'
 import { createLogger } from '../logger.js'
 import { defaultMigrationsDir } from '../package-root.js'
@@ -25,6 +26,12 @@ export interface CommandContext {
   migrationsDir: string
 }
 
+export interface DatabaseContext {
+  config: Config
+  database: Database
+  migrationsDir: string
+}
+
 export function configFrom(env: Env): Config {
   const loaded = loadConfig(env, (path) => readFileSync(path, 'utf8'))
   if (!loaded.ok) throw new CommandError(`configuration error: ${loaded.errors.join('; ')}`, 78)
@@ -38,7 +45,25 @@ export function configFrom(env: Env): Config {
 export async function withServices<T>(
   env: Env,
   run: (context: CommandContext) => Promise<T> | T,
-  options: { migrate?: boolean } = {},
+): Promise<T> {
+  return withDatabase(env, async ({ config, database, migrationsDir }, secretKeys) => {
+    await migrateDatabase(database, {
+      migrationsDir,
+      databasePath: config.databasePath,
+      clock: systemClock,
+    }).catch((error: Error) => {
+      throw new CommandError(error.message)
+    })
+    const logger = createLogger('silent')
+    const services = buildServices({ config, clock: systemClock, logger, database, secretKeys })
+    return run({ services, migrationsDir })
+  })
+}
+
+/** Opens the database with the server's secret checks, migrating nothing. */
+export async function withDatabase<T>(
+  env: Env,
+  run: (context: DatabaseContext, secretKeys: SecretKeys) => Promise<T> | T,
 ): Promise<T> {
   const config = configFrom(env)
   const secret = resolveSecret(config.givenSecret, config.dataDir)
@@ -59,17 +84,7 @@ export async function withServices<T>(
   if (opened.kind === 'failed') throw new CommandError(`cannot open ${config.databasePath}`)
   const { database, secretKeys } = opened
   try {
-    if (options.migrate !== false) {
-      await migrateDatabase(database, {
-        migrationsDir,
-        databasePath: config.databasePath,
-        clock: systemClock,
-      }).catch((error: Error) => {
-        throw new CommandError(error.message)
-      })
-    }
-    const services = buildServices({ config, clock: systemClock, logger, database, secretKeys })
-    return await run({ services, migrationsDir })
+    return await run({ config, database, migrationsDir }, secretKeys)
   } finally {
     closeDatabase(database)
   }

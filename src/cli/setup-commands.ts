@@ -2,7 +2,7 @@ import { systemClock } from '../clock.js'
 import type { Env } from '../config.js'
 import { migrateDatabase, planMigrations } from '../db/migrate.js'
 import { generateSecret } from '../secret-keys.js'
-import { CommandError, configFrom, withServices } from './context.js'
+import { CommandError, configFrom, withDatabase, withServices } from './context.js'
 import { resolveSecretFileStatus } from './secret-status.js'
 
 /** The commands that set a box up; returns what to print, or throws a CommandError. */
@@ -17,22 +17,18 @@ export async function runSetupCommand(
     case 'check-config':
       return `configuration is valid; ${resolveSecretFileStatus(configFrom(env))}`
     case 'migrate':
-      return withServices(
-        env,
-        async ({ services: { config, database }, migrationsDir }) => {
-          const result = await migrateDatabase(database, {
-            migrationsDir,
-            databasePath: config.databasePath,
-            clock: systemClock,
-          }).catch((error: Error) => {
-            throw new CommandError(error.message)
-          })
-          const pending = planMigrations(database, migrationsDir).pending.length
-          const backup = result.backupPath ? ` (backup: ${result.backupPath})` : ''
-          return `${result.applied} migration(s) applied${backup}; ${pending} pending`
-        },
-        { migrate: false },
-      )
+      return withDatabase(env, async ({ config, database, migrationsDir }) => {
+        const result = await migrateDatabase(database, {
+          migrationsDir,
+          databasePath: config.databasePath,
+          clock: systemClock,
+        }).catch((error: Error) => {
+          throw new CommandError(error.message)
+        })
+        const pending = planMigrations(database, migrationsDir).pending.length
+        const backup = result.backupPath ? ` (backup: ${result.backupPath})` : ''
+        return `${result.applied} migration(s) applied${backup}; ${pending} pending`
+      })
     case 'backup': {
       const file = args[0]
       if (!file) throw new CommandError('usage: hail-mary-auth backup <file>', 64)

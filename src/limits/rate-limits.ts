@@ -76,13 +76,15 @@ export function createRateLimits(deps: { db: DB; clock: Clock; limits: LimitSett
   const policies = policiesFrom(deps.limits)
   const rowKey = (policy: PolicyName, subject: string) => `${policy}:${subject}`
 
+  const byKey = db
+    .select({ blockedUntil: rateLimits.blockedUntil })
+    .from(rateLimits)
+    .where(eq(rateLimits.key, sql.placeholder('key')))
+    .prepare()
+
   /** Seconds until the block ends; 0 when not blocked. Writes nothing. */
   function blockedFor(policy: PolicyName, subject: string): number {
-    const row = db
-      .select()
-      .from(rateLimits)
-      .where(eq(rateLimits.key, rowKey(policy, subject)))
-      .get()
+    const row = byKey.get({ key: rowKey(policy, subject) })
     const now = unixSeconds(clock)
     return row?.blockedUntil && row.blockedUntil > now ? row.blockedUntil - now : 0
   }

@@ -29,6 +29,9 @@ describe('GET /healthz and /readyz', () => {
     const t = await createTestApp()
     const ready = await t.call('GET', '/readyz')
     expect(ready.status).toBe(200)
+    expect(ready.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(ready.headers.get('x-frame-options')).toBe('DENY')
+    expect(ready.headers.get('referrer-policy')).toBe('no-referrer')
     expect(await ready.json()).toMatchObject({
       status: 'ready',
       checks: {
