@@ -13,6 +13,7 @@ import { securityHeaders } from './http/middleware/security-headers.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { requireReady } from './http/middleware/require-ready.js'
 import { healthRoutes } from './http/routes/health.js'
+import { uiRoutes } from './http/ui/ui-routes.js'
 import { loginRoutes } from './http/routes/login.js'
 import { meRoutes } from './http/routes/me.js'
 import { meCredentialRoutes } from './http/routes/me-credentials.js'
@@ -48,6 +49,7 @@ export function createApp({ logger, readiness, trustProxy, metrics }: AppDeps): 
   app.route('/', healthRoutes(readiness))
   app.route('/', wellKnownRoutes(readiness))
   if (metrics) app.route('/', metricsRoutes(metrics.metrics, metrics.networks))
+  app.route('/ui', uiRoutes(readiness))
   app.use('/v1/*', requireReady(readiness))
   const v1 = [
     loginRoutes(),

@@ -135,6 +135,24 @@ export function createSessions(deps: {
       })
     },
 
+    /**
+     * The live session a current (not rotated, not idle-expired) refresh token belongs to,
+     * without rotating it: how the web UI's session cookie is checked on each page.
+     */
+    peek(refreshToken: string): SessionRow | null {
+      const row = db
+        .select()
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+        .where(eq(refreshTokens.hash, secretKeys.hashToken(refreshToken)))
+        .get()
+      const now = unixSeconds(clock)
+      if (!row || row.refresh_tokens.rotatedAt !== null || row.refresh_tokens.idleExpiresAt <= now)
+        return null
+      const session = row.sessions
+      return session.revokedAt === null && session.expiresAt > now ? session : null
+    },
+
     /** The session of a refresh token, to revoke it at logout; null when unknown. */
     sessionOfRefreshToken(refreshToken: string): string | null {
       const row = db

@@ -11,8 +11,25 @@ export const MAX_BODY_BYTES = 16 * 1024
 export async function readJSON(c: Context): Promise<unknown> {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/json\s*(;|$)/i.test(type)) throw unsupportedMediaType()
+  const text = await readText(c)
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.')
+  }
+}
+
+/** A web form (`application/x-www-form-urlencoded`), read under the same 16 KiB cap. */
+export async function readForm(c: Context): Promise<URLSearchParams> {
+  const type = c.req.header('content-type') ?? ''
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) throw unsupportedMediaType()
+  return new URLSearchParams(await readText(c))
+}
+
+/** The body as UTF-8 text, counted from the stream itself. */
+async function readText(c: Context): Promise<string> {
   const stream = c.req.raw.body
-  if (!stream) throw invalidRequest('The request body is empty; send a JSON object.')
+  if (!stream) throw invalidRequest('The request body is empty.')
   const reader = stream.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -26,16 +43,10 @@ export async function readJSON(c: Context): Promise<unknown> {
     }
     chunks.push(value)
   }
-  let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks))
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks))
   } catch {
     throw invalidRequest('The request body is not valid UTF-8.')
-  }
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    throw invalidRequest('The request body is not valid JSON.')
   }
 }
 

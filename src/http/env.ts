@@ -12,6 +12,8 @@ export interface AppEnv {
     client: ClientAddress
     services: Services
     access: VerifiedAccess
+    /** A web UI form, read once by the CSRF check. */
+    form: URLSearchParams
   }
 }
 

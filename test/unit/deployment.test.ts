@@ -41,6 +41,7 @@ describe('Dockerfile', () => {
       .map((i) => i.args)
     expect(copies).toContain('--from=build /app/node_modules ./node_modules')
     expect(copies).toContain('--from=build /app/dist/src ./dist/src')
+    expect(copies).toContain('--from=build /app/dist/ui ./dist/ui') // the web UI's script and styles
     expect(copies).toContain('migrations ./migrations')
     expect(existsSync(join(packageRoot(), 'src/healthcheck.ts'))).toBe(true)
     expect(read('Dockerfile')).toContain('npm prune --omit=dev')

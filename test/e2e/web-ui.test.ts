@@ -1,0 +1,167 @@
+import { generate } from 'otplib'
+import type { Browser, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addVirtualAuthenticator, launchBrowser, screenshot } from '../helpers/browser.js'
+import { freePort, startProcess, type RunningProcess } from '../helpers/process.js'
+import { strongSecret } from '../helpers/secrets.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+const OWNER_PASSWORD = 'the owner picked a long password'
+const PIN = '472913'
+let server: RunningProcess
+let browser: Browser
+let page: Page
+let base: string
+let setupCode: string
+
+beforeAll(async () => {
+  const port = await freePort()
+  base = `http://localhost:${port}`
+  server = startProcess(
+    {
+      AUTH_SECRET: strongSecret(),
+      AUTH_ISSUER: base,
+      AUTH_QUICK_LOGIN_NETWORKS: '127.0.0.0/8,::1/128',
+    },
+    { cwd: tempDir(), port },
+  )
+  await server.waitForLog('ready')
+  setupCode = /setup code ([A-Z0-9-]+)/.exec(server.output())![1]!
+  browser = await launchBrowser()
+  page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage()
+  page.setDefaultTimeout(10_000)
+  await addVirtualAuthenticator(page)
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  server?.child.kill('SIGTERM')
+  await server?.exited
+})
+
+/** Waits for the element, then checks its text (Playwright's own matchers need its runner). */
+async function expectText(locator: Locator, text: string | RegExp) {
+  await locator.first().waitFor()
+  const actual = await locator.first().innerText()
+  if (typeof text === 'string') expect(actual).toContain(text)
+  else expect(actual).toMatch(text)
+}
+const heading = () => page.locator('h1').innerText()
+const signOut = async () => {
+  await page.getByRole('button', { name: 'Sign out' }).first().click()
+  await page.waitForURL(`${base}/ui/sign-in`)
+}
+const totpCode = (secret: string, stepsAhead = 0) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 })
+
+// One household's story, in order: each step builds on the one before, as a person would.
+describe('the web UI in Chromium', () => {
+  let totpSecret = ''
+  let recoveryCodes: string[] = []
+
+  it('first-run setup creates the admin and signs them in', async () => {
+    await page.goto(`${base}/ui`)
+    await page.waitForURL(`${base}/ui/setup`)
+    await screenshot(page, '01-setup')
+    await page.getByLabel('Setup code').fill(setupCode.toLowerCase())
+    await page.getByLabel('Username').fill('owner')
+    await page.getByLabel('Password (at least 15 characters)').fill(OWNER_PASSWORD)
+    await page.getByRole('button', { name: 'Create admin' }).click()
+    await page.waitForURL(`${base}/ui/account`)
+    expect(await heading()).toBe('My account')
+    await screenshot(page, '02-account')
+  })
+
+  it('signs out and in again by password', async () => {
+    await signOut()
+    await screenshot(page, '03-sign-in')
+    await page.getByLabel('Username').fill('owner')
+    await page.getByLabel('Password').fill('not the right password')
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await expectText(page.getByRole('alert'), 'not valid')
+    await page.getByLabel('Password').fill(OWNER_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.waitForURL(`${base}/ui/account`)
+  })
+
+  it('adds a passkey, signs out, and signs in with it without a username', async () => {
+    await page.getByRole('button', { name: 'Add a passkey' }).click()
+    await page.locator('#passkeys li').first().waitFor()
+    expect(await page.locator('#passkeys li').count()).toBe(1)
+    await screenshot(page, '04-passkey-added')
+    await signOut()
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click()
+    await page.waitForURL(`${base}/ui/account`)
+    await expectText(page.locator('main'), 'Signed in as owner')
+  })
+
+  it('enrols TOTP from the secret on the page and signs in with a code', async () => {
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click()
+    totpSecret = (await page.locator('#totp-secret').innerText()).trim()
+    expect(await page.getByRole('img', { name: /QR code/ }).isVisible()).toBe(true)
+    await screenshot(page, '05-totp-setup')
+    await page.getByLabel('Code', { exact: true }).fill(await totpCode(totpSecret))
+    await page.getByRole('button', { name: 'Confirm' }).click()
+    recoveryCodes = await page.locator('#recovery-codes code').allInnerTexts()
+    expect(recoveryCodes).toHaveLength(10)
+    await screenshot(page, '06-recovery-codes')
+    await signOut()
+    await page.getByLabel('Username').fill('owner')
+    await page.getByLabel('Password').fill(OWNER_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    expect(await heading()).toBe('Second step')
+    await screenshot(page, '07-second-step')
+    // The confirmation used this time step; the next one is within the allowed drift.
+    await page.getByLabel('Code from your authenticator app').fill(await totpCode(totpSecret, 1))
+    await page.getByRole('button', { name: 'Continue' }).first().click()
+    await page.waitForURL(`${base}/ui/account`)
+  })
+
+  it('sets a PIN, joins the household picker, and signs in with profile + PIN pad', async () => {
+    await page.getByLabel('PIN (digits)').fill(PIN)
+    await page
+      .locator('form[action="/ui/account/pin"]')
+      .getByLabel('Current password')
+      .fill(OWNER_PASSWORD)
+    await page.getByRole('button', { name: 'Set PIN' }).click()
+    await expectText(page.getByRole('status'), 'PIN set')
+    await page.getByRole('button', { name: 'Show me in the household picker' }).click()
+    await expectText(page.getByRole('status'), 'household picker')
+    await signOut()
+    await page.goto(`${base}/ui/household`)
+    await screenshot(page, '08-household')
+    await page.getByRole('link', { name: 'owner' }).click()
+    for (const digit of PIN) await page.locator(`.key[data-key="${digit}"]`).click()
+    await screenshot(page, '09-pin-pad')
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.waitForURL(`${base}/ui/account`)
+    await expectText(page.locator('main'), 'You signed in with your PIN')
+  })
+
+  it('lets the admin add a member (after a password + recovery-code sign-in)', async () => {
+    await page.goto(`${base}/ui/members`)
+    expect(await page.locator('body').innerText()).toContain('forbidden') // a PIN session may not
+    await page.goto(`${base}/ui/account`)
+    await signOut()
+    await page.getByLabel('Username').fill('owner')
+    await page.getByLabel('Password').fill(OWNER_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.getByText('Use a recovery code').click()
+    await page.getByLabel('Recovery code').fill(recoveryCodes[0]!)
+    await page.getByRole('button', { name: 'Continue' }).last().click()
+    await page.waitForURL(`${base}/ui/account`)
+    await page.getByRole('link', { name: 'Members' }).click()
+    await page.getByLabel('Username').fill('kid')
+    await page.getByLabel('Display name').fill('The Kid')
+    await page.getByRole('button', { name: 'Add' }).click()
+    await page.locator('#reset-code').waitFor()
+    expect(await page.locator('#reset-code').innerText()).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    await expectText(page.locator('tbody'), 'The Kid')
+    await screenshot(page, '10-members')
+  })
+
+  it('refuses a return_to to a foreign origin', async () => {
+    const response = await page.goto(`${base}/ui/sign-in?return_to=https://evil.example/steal`)
+    expect(response?.status()).toBe(400)
+  })
+})
