@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { DB } from '../db/client.js'
@@ -194,6 +194,33 @@ export function createSessions(deps: {
       db.delete(sessions)
         .where(sql`${sessions.expiresAt} < ${cutoff} OR ${sessions.revokedAt} < ${cutoff}`)
         .run()
+    },
+
+    /** A person's live sessions, most recently used first, as `/v1/me/sessions` shows them. */
+    listLive(userId: string, currentSessionId: string) {
+      const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
+      return db
+        .select()
+        .from(sessions)
+        .where(
+          and(
+            eq(sessions.userId, userId),
+            isNull(sessions.revokedAt),
+            gt(sessions.expiresAt, unixSeconds(clock)),
+          ),
+        )
+        .orderBy(desc(sessions.lastUsedAt))
+        .all()
+        .map((s) => ({
+          id: s.id,
+          created_at: iso(s.createdAt),
+          last_used_at: iso(s.lastUsedAt),
+          expires_at: iso(s.expiresAt),
+          address: s.address,
+          user_agent: s.userAgent,
+          methods: JSON.parse(s.amr) as string[],
+          current: s.id === currentSessionId,
+        }))
     },
 
     countActive: () =>

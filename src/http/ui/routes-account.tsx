@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import type { RegistrationResponseJSON } from '@simplewebauthn/server'
 import {
   changePassword,
@@ -19,8 +18,6 @@ import {
   renamePasskey,
 } from '../../auth/passkeys.js'
 import { confirmTOTP, removeTOTP, setupTOTP } from '../../auth/totp-enrolment.js'
-import { unixSeconds } from '../../clock.js'
-import { sessions as sessionsTable } from '../../db/schema.js'
 import { invalidRequest, notFound, stepUpRequired } from '../../errors.js'
 import { readJSON } from '../body.js'
 import { requestContext, type AppEnv } from '../env.js'
@@ -35,8 +32,6 @@ import {
   type UIContext,
 } from './ui-context.js'
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
-
 function signedIn(c: UIContext) {
   const signed = uiUser(c)
   if (!signed) throw Object.assign(new Error('signed out'), { redirect: true })
@@ -45,34 +40,14 @@ function signedIn(c: UIContext) {
 
 function accountView(c: UIContext, extra: Partial<AccountView> = {}): AccountView {
   const { user, session } = signedIn(c)
-  const { db, clock } = c.get('services')
-  const sessionRows = db
-    .select()
-    .from(sessionsTable)
-    .where(
-      and(
-        eq(sessionsTable.userId, user.id),
-        isNull(sessionsTable.revokedAt),
-        gt(sessionsTable.expiresAt, unixSeconds(clock)),
-      ),
-    )
-    .orderBy(desc(sessionsTable.lastUsedAt))
-    .all()
+  const { db } = c.get('services')
   return {
     username: user.username,
     displayName: user.displayName,
     pinOnly: isPinOnly(session),
     methods: userMethods(db, user),
     passkeys: listPasskeys(db, user.id).map(publicPasskey),
-    sessions: sessionRows.map((s) => ({
-      id: s.id,
-      created_at: iso(s.createdAt),
-      last_used_at: iso(s.lastUsedAt),
-      address: s.address,
-      user_agent: s.userAgent,
-      methods: JSON.parse(s.amr) as string[],
-      current: s.id === session.id,
-    })),
+    sessions: c.get('services').sessions.listLive(user.id, session.id),
     ...extra,
   }
 }
