@@ -18,7 +18,7 @@ import {
   renamePasskey,
 } from '../../auth/passkeys.js'
 import { confirmTOTP, removeTOTP, setupTOTP } from '../../auth/totp-enrolment.js'
-import { invalidRequest, notFound, stepUpRequired } from '../../errors.js'
+import { invalidRequest, notFound, stepUpRequired, unauthorized } from '../../errors.js'
 import { readJSON } from '../body.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { AccountPage, type AccountView } from './pages/account.js'
@@ -34,7 +34,9 @@ import {
 
 function signedIn(c: UIContext) {
   const signed = uiUser(c)
-  if (!signed) throw Object.assign(new Error('signed out'), { redirect: true })
+  // The middleware below already sent signed-out visitors to sign-in; a session ended
+  // meanwhile (signed out in another tab) answers 401 rather than an error.
+  if (!signed) throw unauthorized()
   return signed
 }
 
