@@ -160,6 +160,25 @@ describe('the web UI in Chromium', () => {
     await screenshot(page, '10-members')
   })
 
+  it('lets the new member choose a password with the one-time code', async () => {
+    const code = await page.locator('#reset-code').innerText()
+    await signOut()
+    await page.goto(`${base}/ui/reset`)
+    await screenshot(page, '11-reset')
+    await page.getByLabel('Code').fill(code)
+    await page
+      .getByLabel('New password (at least 15 characters)')
+      .fill('the kid chose this password')
+    await page.getByRole('button', { name: 'Set password' }).click()
+    await expectText(page.getByRole('status'), 'Password set')
+    await page.getByLabel('Username').fill('kid')
+    await page.getByLabel('Password').fill('the kid chose this password')
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.waitForURL(`${base}/ui/account`)
+    await expectText(page.locator('main'), 'Signed in as The Kid')
+    expect(await page.getByRole('link', { name: 'Members' }).count()).toBe(0)
+  })
+
   it('refuses a return_to to a foreign origin', async () => {
     const response = await page.goto(`${base}/ui/sign-in?return_to=https://evil.example/steal`)
     expect(response?.status()).toBe(400)
