@@ -124,8 +124,13 @@ export async function loginWithPasskey(
   if (!ceremony) return fail('unknown_or_used_challenge')
   if (!passkey || !owner || owner.disabled) return fail('unknown_passkey')
   if (ceremony.userId && ceremony.userId !== owner.id) return fail('other_user')
-  const handle = input.response.response?.userHandle
-  if (handle && Buffer.from(handle, 'base64url').toString() !== owner.id) return fail('user_handle')
+  // The shape inside `response` is the client's; check the type before decoding it.
+  const handle: unknown = input.response.response?.userHandle
+  if (handle !== undefined && handle !== null && handle !== '') {
+    if (typeof handle !== 'string' || Buffer.from(handle, 'base64url').toString() !== owner.id) {
+      return fail('user_handle')
+    }
+  }
 
   const newCounter = await verifyAssertion(
     deps,

@@ -78,6 +78,19 @@ describe('passkeys', () => {
     expect(await errorOf(response)).toEqual({ status: 401, error: 'invalid_credentials' })
   })
 
+  it('refuses a malformed user handle with 401, not 500', async () => {
+    const { authenticator } = await addPasskey(t, await strongToken(t, 'alice'))
+    for (const userHandle of [12345, { x: 1 }, 'bm90LWFsaWNl']) {
+      const start = await options()
+      const assertion = authenticator.assert(start.options as never)
+      const tampered = { ...assertion, response: { ...assertion.response, userHandle } }
+      expect(await errorOf(await verify(start.login_id, tampered))).toEqual({
+        status: 401,
+        error: 'invalid_credentials',
+      })
+    }
+  })
+
   it('refuses an expired challenge', async () => {
     const { authenticator } = await addPasskey(t, await strongToken(t, 'alice'))
     const start = await options()
