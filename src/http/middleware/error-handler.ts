@@ -15,18 +15,32 @@ export function renderError(c: Context, error: AuthError): Response {
   return c.json(body, error.status)
 }
 
+/**
+ * What a log line may say about an unexpected error: the innermost cause's name, message,
+ * code and stack. Wrappers such as drizzle's DrizzleQueryError carry the query's parameters
+ * (password hashes, token hashes), so they are never logged whole.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  let inner = error
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause
+  if (!(inner instanceof Error)) return { message: String(inner) }
+  const code = (inner as { code?: unknown }).code
+  return { name: inner.name, message: inner.message, ...(code ? { code } : {}), stack: inner.stack }
+}
+
 export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return function onError(error, c) {
     if (error instanceof AuthError) {
-      if (error.status >= 500)
-        logger.error({ req_id: c.get('requestId'), err: error.cause }, error.message)
+      if (error.status >= 500) {
+        logger.error({ req_id: c.get('requestId'), err: loggableError(error.cause) }, error.message)
+      }
       return renderError(c, error)
     }
     if (error instanceof HTTPException) {
       if (error.status === 413) return renderError(c, payloadTooLarge())
       if (error.status === 400) return renderError(c, invalidRequest('The request is malformed.'))
     }
-    logger.error({ req_id: c.get('requestId'), err: error }, 'unhandled error')
+    logger.error({ req_id: c.get('requestId'), err: loggableError(error) }, 'unhandled error')
     return renderError(c, internal(error))
   }
 }
