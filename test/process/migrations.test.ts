@@ -110,3 +110,15 @@ describe('migrations at start-up', () => {
     expect(stamps).toEqual(['20261103', '20261104', '20261105', '20261106', '20261107'])
   })
 })
+
+describe('the SQLite connection', () => {
+  it('runs in WAL mode with synchronous=FULL, foreign keys and a busy timeout (API §10)', async () => {
+    const { openDatabase } = await import('../../src/db/client.js')
+    const database = openDatabase(join(tempDir(), 'auth.db'))
+    expect(database.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(database.sqlite.pragma('synchronous', { simple: true })).toBe(2) // FULL
+    expect(database.sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(database.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000)
+    closeDatabase(database)
+  })
+})

@@ -19,7 +19,9 @@ import {
 } from '../../auth/passkeys.js'
 import { confirmTOTP, removeTOTP, setupTOTP } from '../../auth/totp-enrolment.js'
 import { invalidRequest, notFound, stepUpRequired, unauthorized } from '../../errors.js'
-import { readJSON } from '../body.js'
+import { z } from 'zod'
+import { parseBody } from '../body.js'
+import { webauthnResponse } from '../routes/mfa-login.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { AccountPage, type AccountView } from './pages/account.js'
 import {
@@ -31,6 +33,12 @@ import {
   uiUser,
   type UIContext,
 } from './ui-context.js'
+
+const uiPasskeyBody = z.object({
+  registration_id: z.string().min(1).max(128),
+  response: webauthnResponse,
+  name: z.string().trim().min(1).max(64).default('Passkey'),
+})
 
 function signedIn(c: UIContext) {
   const signed = uiUser(c)
@@ -179,27 +187,14 @@ export function uiAccountRoutes(): Hono<AppEnv> {
   routes.post('/account/passkeys', async (c) => {
     const { user, session } = signedIn(c)
     if (isPinOnly(session)) throw stepUpRequired()
-    const body = (await readJSON(c)) as {
-      registration_id?: unknown
-      response?: unknown
-      name?: unknown
-    }
-    if (
-      typeof body.registration_id !== 'string' ||
-      typeof body.response !== 'object' ||
-      body.response === null
-    ) {
-      throw invalidRequest('registration_id, response: required')
-    }
-    const name =
-      typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 64) : 'Passkey'
+    const body = await parseBody(c, uiPasskeyBody)
     const row = await registerPasskey(
       c.get('services'),
       user,
       {
         registrationId: body.registration_id,
-        response: body.response as RegistrationResponseJSON,
-        name,
+        response: body.response as unknown as RegistrationResponseJSON,
+        name: body.name,
       },
       requestContext(c),
     )

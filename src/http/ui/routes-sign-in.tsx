@@ -6,9 +6,11 @@ import { loginWithPasskey, passkeyLoginOptions } from '../../auth/passkey-login.
 import { loginWithPassword } from '../../auth/password-login.js'
 import { listProfiles, loginWithPIN } from '../../auth/quick-login.js'
 import type { TokenResponse } from '../../auth/token-response.js'
-import { invalidRequest, networkNotAllowed } from '../../errors.js'
+import { networkNotAllowed } from '../../errors.js'
 import { isInsideNetworks } from '../../limits/client-address.js'
-import { readJSON } from '../body.js'
+import { z } from 'zod'
+import { parseBody } from '../body.js'
+import { webauthnResponse } from '../routes/mfa-login.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { clearSessionCookie, sessionCookie } from './cookies.js'
 import {
@@ -31,6 +33,11 @@ import {
 } from './ui-context.js'
 
 const home = (returnTo: string | null) => returnTo ?? '/ui/account'
+const uiPasskeyVerifyBody = z.object({
+  login_id: z.string().min(1).max(128),
+  response: webauthnResponse,
+  return_to: z.string().max(2048).optional(),
+})
 
 /** After a sign-in step: either the browser is signed in, or the second step is shown. */
 function signedInOrSecondStep(
@@ -143,27 +150,15 @@ export function uiSignInRoutes(): Hono<AppEnv> {
 
   // The passkey ceremony runs in the page script; these answer it as JSON.
   routes.post('/passkey/options', async (c) => {
-    const body = (await readJSON(c)) as { mfa_token?: unknown }
-    const mfaToken = typeof body.mfa_token === 'string' ? body.mfa_token : undefined
-    return c.json(await passkeyLoginOptions(c.get('services'), { mfaToken }))
+    const body = await parseBody(c, z.object({ mfa_token: z.string().min(1).max(128).optional() }))
+    return c.json(await passkeyLoginOptions(c.get('services'), { mfaToken: body.mfa_token }))
   })
   routes.post('/passkey/verify', async (c) => {
-    const body = (await readJSON(c)) as {
-      login_id?: unknown
-      response?: unknown
-      return_to?: unknown
-    }
-    if (
-      typeof body.login_id !== 'string' ||
-      typeof body.response !== 'object' ||
-      body.response === null
-    ) {
-      throw invalidRequest('login_id, response: required')
-    }
-    const returnTo = checkedReturnTo(c, typeof body.return_to === 'string' ? body.return_to : null)
+    const body = await parseBody(c, uiPasskeyVerifyBody)
+    const returnTo = checkedReturnTo(c, body.return_to)
     const tokens = await loginWithPasskey(
       c.get('services'),
-      { loginId: body.login_id, response: body.response as AuthenticationResponseJSON },
+      { loginId: body.login_id, response: body.response as unknown as AuthenticationResponseJSON },
       requestContext(c),
     )
     startBrowserSession(c, tokens)
