@@ -61,6 +61,11 @@ export const refreshTokens = sqliteTable(
     issuedAt: integer('issued_at').notNull(),
     idleExpiresAt: integer('idle_expires_at').notNull(),
     rotatedAt: integer('rotated_at'),
+    /**
+     * Unix milliseconds of the rotation: the reuse grace (API §5) is compared to the
+     * millisecond, since whole seconds spared reuses up to a second past it.
+     */
+    rotatedAtMs: integer('rotated_at_ms'),
   },
   (t) => [index('refresh_tokens_session_idx').on(t.sessionId)],
 )
