@@ -146,17 +146,13 @@ export const auditEvents = sqliteTable(
 )
 
 /**
- * Failure counters and blocks of the rate-limit policies (API §6), persisted so that a
- * restart does not reset them. `key` is `<policy>:<subject>`.
+ * The points of the rate-limit policies (API §6), persisted so that a restart does not reset
+ * them. The layout is rate-limiter-flexible's `RateLimiterSQLite` table (created here, by the
+ * migrations, rather than by the library): `key` is `<policy>:<subject>`, `expire` is in unix
+ * milliseconds (the library's unit), null for a counter that lasts until a success.
  */
-export const rateLimits = sqliteTable(
-  'rate_limits',
-  {
-    key: text('key').primaryKey(),
-    failures: integer('failures').notNull(),
-    windowStartedAt: integer('window_started_at').notNull(),
-    blockedUntil: integer('blocked_until'),
-    updatedAt: integer('updated_at').notNull(),
-  },
-  (t) => [index('rate_limits_updated_idx').on(t.updatedAt)],
-)
+export const rateLimitPoints = sqliteTable('rate_limit_points', {
+  key: text('key').primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: integer('expire'),
+})
