@@ -3,10 +3,9 @@ import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
 import type { Audit } from './audit.js'
 import { normalizeUsername } from './credentials-policy.js'
+import { importedHashProblem } from './imported-hash.js'
 import { newUserRow, type Role, type UserRow, type Users } from './users.js'
 
-const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/
-const ARGON2ID = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
 export type ImportResult = { ok: true; users: UserRow[] } | { ok: false; errors: string[] }
@@ -59,9 +58,8 @@ export function importUsers(
           : null
     if (!role) problems.push('role: must be admin or member')
     const hash = text('password_hash')
-    if (hash !== undefined && !BCRYPT.test(hash) && !ARGON2ID.test(hash)) {
-      problems.push('password_hash: must be a bcrypt ($2a$/$2b$/$2y$) or argon2id PHC string')
-    }
+    const hashProblem = hash === undefined ? null : importedHashProblem(hash)
+    if (hashProblem) problems.push(`password_hash: ${hashProblem}`)
     if (username && (seenNames.has(username) || deps.users.findByUsername(username)))
       problems.push(`username: "${username}" already exists`)
     if (seenIds.has(id) || deps.users.findById(id)) problems.push(`id: "${id}" already exists`)
