@@ -167,7 +167,12 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
     audience: list('AUTH_AUDIENCE', 'hail-mary-api'),
     accessTokenTTLSeconds: duration('AUTH_ACCESS_TOKEN_TTL', '10m', 3600),
     refreshTokenTTLSeconds: duration('AUTH_REFRESH_TOKEN_TTL', '30d'),
-    refreshIdleTTLSeconds: duration('AUTH_REFRESH_IDLE_TTL', '7d'),
+    // Unset, the idle TTL is 7 d or the absolute lifetime when that is shorter (§1), so
+    // AUTH_REFRESH_TOKEN_TTL=12h alone starts; an explicit longer one is refused below.
+    refreshIdleTTLSeconds:
+      text('AUTH_REFRESH_IDLE_TTL') === undefined
+        ? Math.min(7 * 86_400, parseDurationSeconds(text('AUTH_REFRESH_TOKEN_TTL') ?? '30d') ?? 0)
+        : duration('AUTH_REFRESH_IDLE_TTL', '7d'),
     refreshReuseGraceSeconds: duration('AUTH_REFRESH_REUSE_GRACE', '10s', 300),
     signingAlg: signingAlg as SigningAlg,
     keyRotationSeconds: duration('AUTH_KEY_ROTATION', '30d'),

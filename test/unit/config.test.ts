@@ -96,3 +96,37 @@ describe('loadConfig', () => {
     ).toEqual(['192.168.1.0/24', 'fd00::/8'])
   })
 })
+
+// Regression (issue 14): AUTH_REFRESH_TOKEN_TTL=12h alone stopped the start, because the
+// default idle TTL of 7 d was longer than the absolute lifetime.
+describe('AUTH_REFRESH_IDLE_TTL', () => {
+  const ttls = (env: Env) => {
+    const result = loadConfig(env, noFiles)
+    if (!result.ok) return result.errors
+    return [result.config.refreshTokenTTLSeconds, result.config.refreshIdleTTLSeconds]
+  }
+
+  it('defaults to the absolute lifetime when that is shorter than 7 d', () => {
+    expect(ttls({ AUTH_REFRESH_TOKEN_TTL: '12h' })).toEqual([12 * 3600, 12 * 3600])
+    expect(ttls({ AUTH_REFRESH_TOKEN_TTL: '7d' })).toEqual([7 * 86_400, 7 * 86_400])
+    expect(ttls({ AUTH_REFRESH_TOKEN_TTL: '90d' })).toEqual([90 * 86_400, 7 * 86_400])
+    expect(ttls({ AUTH_REFRESH_TOKEN_TTL: '12h', AUTH_REFRESH_IDLE_TTL: '1h' })).toEqual([
+      12 * 3600,
+      3600,
+    ])
+  })
+
+  it('refuses an explicit idle TTL longer than the absolute lifetime', () => {
+    expect(ttls({ AUTH_REFRESH_TOKEN_TTL: '12h', AUTH_REFRESH_IDLE_TTL: '7d' })).toEqual([
+      expect.stringMatching(
+        /^AUTH_REFRESH_IDLE_TTL: must not be longer than AUTH_REFRESH_TOKEN_TTL/,
+      ),
+    ])
+  })
+
+  it('names only the bad absolute lifetime, not the idle TTL derived from it', () => {
+    expect(ttls({ AUTH_REFRESH_TOKEN_TTL: 'soon' })).toEqual([
+      expect.stringMatching(/^AUTH_REFRESH_TOKEN_TTL: /),
+    ])
+  })
+})
