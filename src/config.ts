@@ -4,7 +4,6 @@ import { parseDurationSeconds } from './duration.js'
 import { parseCIDR, type CIDR } from './limits/cidr.js'
 import { assessSecret } from './secret-policy.js'
 import { commonLists } from './common-words.js'
-import { DEFAULT_LIMITS, type LimitSettings } from './limits/rate-limits.js'
 
 export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256'
 
@@ -43,6 +42,27 @@ export type ReadFile = (path: string) => string
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] }
 
 export const ARGON2_MINIMUM = { memoryKiB: 19_456, timeCost: 2, parallelism: 1 }
+
+/** The numbers of the rate-limit policies of API §6; `src/limits/rate-limits.ts` uses them. */
+export interface LimitSettings {
+  loginFailures: number
+  loginBlockSeconds: number
+  addressFailuresPerDay: number
+  secondFactorFailures: number
+  pinFailures: number
+  pinDisableAfter: number
+  pinAddressFailures: number
+}
+
+export const DEFAULT_LIMITS: LimitSettings = {
+  loginFailures: 10,
+  loginBlockSeconds: 15 * 60,
+  addressFailuresPerDay: 100,
+  secondFactorFailures: 5,
+  pinFailures: 5,
+  pinDisableAfter: 10,
+  pinAddressFailures: 10,
+}
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /**

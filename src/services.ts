@@ -15,6 +15,7 @@ import { createIssuer } from './auth/token-response.js'
 import { createUsers } from './auth/users.js'
 import { createPins } from './auth/pins.js'
 import { createRateLimits } from './limits/rate-limits.js'
+import { createBlockedEvents } from './limits/blocked-events.js'
 import { createRecoveryCodes } from './auth/recovery-codes.js'
 import { createTOTP } from './auth/totp.js'
 
@@ -54,7 +55,11 @@ export function buildServices(base: BaseDeps) {
   })
   const codes = createOneTimeCodes({ db, clock, secretKeys })
   const issuer = createIssuer({ db, clock, sessions, accessTokens, audit })
-  const limits = createRateLimits({ db, clock, limits: config.limits })
+  const limits = createRateLimits({
+    database: base.database,
+    limits: config.limits,
+    blockedEvents: createBlockedEvents({ audit, clock }),
+  })
   const pins = createPins({
     db,
     clock,

@@ -1,4 +1,4 @@
-import { desc, lt, lte, sql } from 'drizzle-orm'
+import { desc, eq, lt, lte, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { auditEvents } from '../db/schema.js'
@@ -69,8 +69,9 @@ export function createAudit(deps: {
   return {
     prune,
 
-    record(event: AuditEvent): void {
-      insert.run({
+    /** Writes one event; returns its id. */
+    record(event: AuditEvent): number {
+      const { lastInsertRowid } = insert.run({
         at: unixSeconds(clock),
         type: event.type,
         actorId: event.actorId ?? null,
@@ -84,6 +85,15 @@ export function createAudit(deps: {
         sincePrune = 0
         prune()
       }
+      return Number(lastInsertRowid)
+    },
+
+    /** Rewrites the detail of an event (the running count of one block's refusals). */
+    updateDetail(id: number, detail: Record<string, unknown>): void {
+      db.update(auditEvents)
+        .set({ detail: JSON.stringify(detail) })
+        .where(eq(auditEvents.id, id))
+        .run()
     },
 
     /** Newest first, `limit` at a time; `before` is the id the previous page ended at. */

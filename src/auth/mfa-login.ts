@@ -1,4 +1,5 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm'
+import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
 import { invalidCredentials } from '../errors.js'
@@ -6,11 +7,11 @@ import type { RateLimits } from '../limits/rate-limits.js'
 import type { SecretKeys } from '../secret-keys.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { OneTimeCodes } from './one-time-codes.js'
-import { enforceLimits } from './password-login.js'
+import type { Pins } from './pins.js'
 import type { RecoveryCodes } from './recovery-codes.js'
 import { finishMFA, peekMFA, twoFactorAMR } from './second-factor.js'
 import type { Issuer, TokenResponse } from './token-response.js'
-import type { TOTP } from './totp.js'
+import { TOTP_PERIOD_SECONDS, type TOTP } from './totp.js'
 import type { UserRow, Users } from './users.js'
 
 export interface MFALoginDeps {
@@ -23,13 +24,16 @@ export interface MFALoginDeps {
   secretKeys: SecretKeys
   totp: TOTP
   recoveryCodes: RecoveryCodes
+  pins: Pins
+  clock: Clock
 }
 
 type Method = 'totp' | 'recovery_code'
 
 /**
  * The second step of a sign-in (API §4.1). TOTP and recovery codes share one counter per
- * user; a wrong code keeps the `mfa_token` usable, the limits bound the tries.
+ * user, paid for before the code is checked; a wrong code keeps the `mfa_token` usable, the
+ * limits bound the tries, and the blocks double until a success (API §6).
  */
 async function completeWith(
   deps: MFALoginDeps,
@@ -39,20 +43,34 @@ async function completeWith(
   check: (user: UserRow) => Promise<boolean>,
 ): Promise<TokenResponse> {
   const pending = peekMFA(deps.codes, input.mfaToken)
-  const checks: [Parameters<RateLimits['fail']>[0], string][] = [
-    ['secondFactorUser', pending.userId],
-    ['loginAddress', context.addressKey],
-  ]
-  enforceLimits(deps, checks, { userId: pending.userId, method, context })
+  const payment = await deps.limits.pay(
+    [
+      ['secondFactorUser', pending.userId],
+      ['loginAddress', context.addressKey],
+    ],
+    { userId: pending.userId, method, context },
+  )
   const user = deps.users.findById(pending.userId)
-  if (!user || user.disabled || !(await check(user))) {
-    for (const [policy, subject] of checks) deps.limits.fail(policy, subject)
-    deps.audit.record({ type: 'login.failed', userId: pending.userId, context, detail: { method } })
+  const ok = await payment.check(async () => !!user && !user.disabled && (await check(user)))
+  if (!ok || !user) {
+    const blocked = await payment.failed()
+    deps.audit.record({
+      type: 'login.failed',
+      userId: pending.userId,
+      context,
+      detail: { method, ...(blocked ? { blocked: true } : {}) },
+    })
     throw invalidCredentials()
   }
+  await payment.succeeded()
   finishMFA(deps.codes, input.mfaToken)
-  deps.limits.reset('secondFactorUser', user.id)
-  return deps.issuer.signIn(user, twoFactorAMR(pending.amr, 'otp'), context, { method, mfa: true })
+  const tokens = await deps.issuer.signIn(user, twoFactorAMR(pending.amr, 'otp'), context, {
+    method,
+    mfa: true,
+  })
+  // A complete password sign-in (tokens issued) lifts a PIN block (API §6).
+  deps.pins.resetFailures(user, 'password', context)
+  return tokens
 }
 
 export function loginWithTOTP(
@@ -62,15 +80,19 @@ export function loginWithTOTP(
 ): Promise<TokenResponse> {
   return completeWith(deps, input, context, 'totp', async (user) => {
     if (!user.totpSecretSealed) return false
+    // A clock stepped back behind the last used step: no code can be later than it (otplib
+    // would throw on such an `afterTimeStep`, a 500), so the answer is a plain wrong code.
+    const step = Math.floor(unixSeconds(deps.clock) / TOTP_PERIOD_SECONDS)
+    if (user.totpLastStep !== null && user.totpLastStep > step) return false
     const secret = deps.secretKeys.decrypt('totp-secret', user.totpSecretSealed, user.id)
-    const step = await deps.totp.verify(secret, input.code.trim(), user.totpLastStep)
-    if (step === null) return false
+    const used = await deps.totp.verify(secret, input.code.trim(), user.totpLastStep)
+    if (used === null) return false
     // Claim the time step with a conditional UPDATE: of two requests with one code, one wins.
     const claimed = deps.db
       .update(users)
-      .set({ totpLastStep: step })
+      .set({ totpLastStep: used })
       .where(
-        and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))),
+        and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, used))),
       )
       .run()
     return claimed.changes === 1

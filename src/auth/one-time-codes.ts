@@ -15,6 +15,32 @@ export type OneTimeCodes = ReturnType<typeof createOneTimeCodes>
  */
 export function createOneTimeCodes(deps: { db: DB; clock: Clock; secretKeys: SecretKeys }) {
   const { db, clock, secretKeys } = deps
+  /** What the row of a code is found by (its HMAC): safe to keep where the code is not. */
+  const reference = (purpose: CodePurpose, code: string) =>
+    secretKeys.hashToken(`${purpose}:${code}`)
+
+  function consumeReference(
+    purpose: CodePurpose,
+    hash: string,
+  ): { userId: string | null; data: unknown } | null {
+    const row = db
+      .delete(oneTimeCodes)
+      .where(
+        and(
+          eq(oneTimeCodes.hash, hash),
+          eq(oneTimeCodes.purpose, purpose),
+          gt(oneTimeCodes.expiresAt, unixSeconds(clock)),
+        ),
+      )
+      .returning()
+      .get()
+    if (!row) return null
+    return {
+      userId: row.userId,
+      data: row.data === null ? null : (JSON.parse(row.data) as unknown),
+    }
+  }
+
   return {
     create(
       purpose: CodePurpose,
@@ -37,24 +63,11 @@ export function createOneTimeCodes(deps: { db: DB; clock: Clock; secretKeys: Sec
       return { code, expiresAt }
     },
 
-    consume(purpose: CodePurpose, code: string): { userId: string | null; data: unknown } | null {
-      const row = db
-        .delete(oneTimeCodes)
-        .where(
-          and(
-            eq(oneTimeCodes.hash, secretKeys.hashToken(`${purpose}:${code}`)),
-            eq(oneTimeCodes.purpose, purpose),
-            gt(oneTimeCodes.expiresAt, unixSeconds(clock)),
-          ),
-        )
-        .returning()
-        .get()
-      if (!row) return null
-      return {
-        userId: row.userId,
-        data: row.data === null ? null : (JSON.parse(row.data) as unknown),
-      }
-    },
+    consume: (purpose: CodePurpose, code: string) =>
+      consumeReference(purpose, reference(purpose, code)),
+
+    reference,
+    consumeReference,
 
     /** Looks without using up (an MFA step that failed keeps its token, API §4.1). */
     peek(purpose: CodePurpose, code: string): { userId: string | null; data: unknown } | null {

@@ -6,13 +6,12 @@ import { loadWebAuthn } from '../lazy.js'
 import { eq } from 'drizzle-orm'
 import { unixSeconds } from '../clock.js'
 import { passkeys } from '../db/schema.js'
-import { invalidCredentials } from '../errors.js'
-import type { PolicyName, RateLimits } from '../limits/rate-limits.js'
+import { invalidCredentials, invalidMFAToken } from '../errors.js'
+import type { Counter, RateLimits } from '../limits/rate-limits.js'
 import type { SecretKeys } from '../secret-keys.js'
 import type { AMR } from './access-tokens.js'
 import type { RequestContext } from './audit.js'
 import { normalizeUsername } from './credentials-policy.js'
-import { enforceLimits } from './password-login.js'
 import {
   CEREMONY_TTL_SECONDS,
   listPasskeys,
@@ -21,9 +20,9 @@ import {
   type PasskeyRow,
 } from './passkeys.js'
 import type { Pins } from './pins.js'
-import { finishMFA, peekMFA, twoFactorAMR } from './second-factor.js'
+import { peekMFA, twoFactorAMR } from './second-factor.js'
 import type { Issuer, TokenResponse } from './token-response.js'
-import type { Users } from './users.js'
+import type { UserRow, Users } from './users.js'
 
 export interface PasskeyLoginDeps extends PasskeyDeps {
   users: Users
@@ -37,8 +36,8 @@ interface Ceremony {
   challenge: string
   /** Set when the passkey must belong to this user (a username was given, or MFA). */
   userId?: string
-  /** The half-finished password sign-in this assertion completes. */
-  mfaToken?: string
+  /** The half-finished password sign-in this assertion completes: its row's HMAC. */
+  mfaRef?: string
   amr?: AMR[]
 }
 
@@ -50,12 +49,21 @@ interface Ceremony {
 export async function passkeyLoginOptions(
   deps: PasskeyLoginDeps,
   input: { username?: string | undefined; mfaToken?: string | undefined },
+  context: RequestContext,
 ): Promise<{ login_id: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  // Each answer writes a challenge row for anyone who asks: rationed per address (API §6).
+  await deps.limits.rate(['passkeyOptions', context.addressKey], {
+    userId: null,
+    method: 'passkey_options',
+    context,
+  })
   const ceremony: Omit<Ceremony, 'challenge'> = {}
   let allow: { id: string; transports?: ReturnType<typeof parseTransports> }[] = []
   if (input.mfaToken !== undefined) {
     const pending = peekMFA(deps.codes, input.mfaToken)
-    Object.assign(ceremony, { userId: pending.userId, mfaToken: input.mfaToken, amr: pending.amr })
+    // A reference to the mfa_token, never the token: the row must not hold a usable secret.
+    const mfaRef = deps.codes.reference('mfa', input.mfaToken)
+    Object.assign(ceremony, { userId: pending.userId, mfaRef, amr: pending.amr })
     allow = listPasskeys(deps.db, pending.userId).map((p) => ({
       id: p.id,
       transports: parseTransports(p.transports),
@@ -104,61 +112,71 @@ export async function loginWithPasskey(
       .get() ?? null
   const owner = passkey ? deps.users.findById(passkey.userId) : null
   const subject = owner?.username ?? `passkey:${String(input.response.id).slice(0, 64)}`
-  const checks: [PolicyName, string][] = [
+  const checks: Counter[] = [
     ['loginUserAddress', `${subject}|${context.addressKey}`],
     ['loginAddress', context.addressKey],
   ]
-  if (ceremony?.mfaToken && ceremony.userId) checks.push(['secondFactorUser', ceremony.userId])
-  enforceLimits(deps, checks, { userId: owner?.id ?? null, method: 'passkey', context })
-
-  const fail = (reason: string): never => {
-    for (const [policy, key] of checks) deps.limits.fail(policy, key)
+  if (ceremony?.mfaRef && ceremony.userId) checks.push(['secondFactorUser', ceremony.userId])
+  const payment = await deps.limits.pay(checks, {
+    userId: owner?.id ?? null,
+    method: 'passkey',
+    context,
+  })
+  const reason = await payment.check(() => refusal(deps, ceremony, passkey, owner, input, context))
+  if (reason !== null || !ceremony || !passkey || !owner) {
+    const blocked = await payment.failed()
     deps.audit.record({
       type: 'login.failed',
       userId: owner?.id ?? null,
       context,
-      detail: { method: 'passkey', reason },
+      detail: { method: 'passkey', reason, ...(blocked ? { blocked: true } : {}) },
     })
     throw invalidCredentials()
   }
-  if (!ceremony) return fail('unknown_or_used_challenge')
-  if (!passkey || !owner || owner.disabled) return fail('unknown_passkey')
-  if (ceremony.userId && ceremony.userId !== owner.id) return fail('other_user')
+  await payment.succeeded()
+
+  let amr: AMR[] = ['hwk']
+  if (ceremony.mfaRef) {
+    if (!deps.codes.consumeReference('mfa', ceremony.mfaRef)) throw invalidMFAToken()
+    amr = twoFactorAMR(ceremony.amr ?? ['pwd'], 'hwk')
+  }
+  const tokens = await deps.issuer.signIn(owner, amr, context, {
+    method: 'passkey',
+    passkey_id: passkey.id,
+    mfa: Boolean(ceremony.mfaRef),
+  })
+  // A complete passkey sign-in (tokens issued) lifts a PIN block (API §6).
+  deps.pins.resetFailures(owner, 'passkey', context)
+  return tokens
+}
+
+/** Why an assertion is refused (null: accepted, and the new counter is stored). */
+async function refusal(
+  deps: PasskeyLoginDeps,
+  ceremony: Ceremony | undefined,
+  passkey: PasskeyRow | null,
+  owner: UserRow | null,
+  input: { response: AuthenticationResponseJSON },
+  context: RequestContext,
+): Promise<string | null> {
+  if (!ceremony) return 'unknown_or_used_challenge'
+  if (!passkey || !owner || owner.disabled) return 'unknown_passkey'
+  if (ceremony.userId && ceremony.userId !== owner.id) return 'other_user'
   // The shape inside `response` is the client's; check the type before decoding it.
   const handle: unknown = input.response.response?.userHandle
   if (handle !== undefined && handle !== null && handle !== '') {
     if (typeof handle !== 'string' || Buffer.from(handle, 'base64url').toString() !== owner.id) {
-      return fail('user_handle')
+      return 'user_handle'
     }
   }
-
-  const newCounter = await verifyAssertion(
-    deps,
-    passkey,
-    ceremony.challenge,
-    input.response,
-    context,
-  )
-  if (newCounter === null) return fail('assertion')
+  const counter = await verifyAssertion(deps, passkey, ceremony.challenge, input.response, context)
+  if (counter === null) return 'assertion'
   deps.db
     .update(passkeys)
-    .set({ counter: newCounter, lastUsedAt: unixSeconds(deps.clock) })
+    .set({ counter, lastUsedAt: unixSeconds(deps.clock) })
     .where(eq(passkeys.id, passkey.id))
     .run()
-
-  let amr: AMR[] = ['hwk']
-  if (ceremony.mfaToken) {
-    finishMFA(deps.codes, ceremony.mfaToken)
-    deps.limits.reset('secondFactorUser', owner.id)
-    amr = twoFactorAMR(ceremony.amr ?? ['pwd'], 'hwk')
-  }
-  deps.limits.reset('loginUserAddress', `${owner.username}|${context.addressKey}`)
-  deps.pins.resetFailures(owner, 'passkey', context)
-  return deps.issuer.signIn(owner, amr, context, {
-    method: 'passkey',
-    passkey_id: passkey.id,
-    mfa: Boolean(ceremony.mfaToken),
-  })
+  return null
 }
 
 /** The new signature counter, or null when the assertion is refused. */

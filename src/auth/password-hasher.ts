@@ -14,7 +14,11 @@ export function createPasswordHasher(deps: { argon2: Config['argon2']; queue: Ha
     timeCost: deps.argon2.timeCost,
     parallelism: deps.argon2.parallelism,
   }
-  let dummyHash: Promise<string> | null = null
+  // Made once, now, outside the queue: made lazily through the queue, a first unknown username
+  // that met a full queue would leave a rejected promise here, and every later one a 503.
+  const dummyHash = argon2.hash(randomBytes(16).toString('base64'), options)
+  // Nobody may await it before the first unknown username; a failure shows up there.
+  dummyHash.catch(() => undefined)
 
   const hash = (secret: string) => deps.queue.run(() => argon2.hash(secret, options))
 
@@ -40,7 +44,6 @@ export function createPasswordHasher(deps: { argon2: Config['argon2']; queue: Ha
      * the answer's timing does not tell which accounts exist.
      */
     async dummyVerify(secret: string): Promise<void> {
-      dummyHash ??= hash(randomBytes(16).toString('base64'))
       await verify(await dummyHash, secret)
     },
   }

@@ -1,5 +1,5 @@
-import { invalidCredentials, rateLimited } from '../errors.js'
-import type { PolicyName, RateLimits } from '../limits/rate-limits.js'
+import { invalidCredentials } from '../errors.js'
+import type { Counter, RateLimits } from '../limits/rate-limits.js'
 import type { Audit, RequestContext } from './audit.js'
 import { normalizePassword, normalizeUsername } from './credentials-policy.js'
 import type { PasswordHasher } from './password-hasher.js'
@@ -26,10 +26,7 @@ export interface PasswordLoginDeps {
  * The counters a password attempt is held to. They key on the submitted username whether or
  * not it exists, so a block never tells which accounts exist (API §6).
  */
-export function passwordLimitChecks(
-  submitted: string,
-  context: RequestContext,
-): [PolicyName, string][] {
+export function passwordLimitChecks(submitted: string, context: RequestContext): Counter[] {
   const subject =
     normalizeUsername(submitted) ?? submitted.normalize('NFKC').toLowerCase().slice(0, 64)
   return [
@@ -38,27 +35,12 @@ export function passwordLimitChecks(
   ]
 }
 
-/** Refuses a blocked attempt with 429 before any argon2 work, and audits it. */
-export function enforceLimits(
-  deps: Pick<PasswordLoginDeps, 'limits' | 'audit'>,
-  checks: [PolicyName, string][],
-  audit: { userId: string | null; method: string; context: RequestContext },
-): void {
-  const wait = deps.limits.retryAfter(checks)
-  if (wait === 0) return
-  deps.audit.record({
-    type: 'login.blocked',
-    userId: audit.userId,
-    context: audit.context,
-    detail: { method: audit.method },
-  })
-  throw rateLimited(wait)
-}
-
 /**
  * Checks a username and password. Unknown user, wrong password and disabled account give the
  * same 401, and each runs one argon2 verification, so neither answer nor timing tells them
- * apart (API §4). Returns the user on success; callers decide whether a second factor follows.
+ * apart (API §4). The attempt is paid for before argon2 runs (API §6): a burst gets at most
+ * the limit's worth of checks, the rest 429 at once. Returns the user on success; callers
+ * decide whether a second factor follows.
  */
 export async function verifyPassword(
   deps: PasswordLoginDeps,
@@ -66,24 +48,23 @@ export async function verifyPassword(
   context: RequestContext,
 ): Promise<UserRow> {
   const checks = passwordLimitChecks(input.username, context)
-  enforceLimits(deps, checks, { userId: null, method: 'password', context })
+  const payment = await deps.limits.pay(checks, { userId: null, method: 'password', context })
   const username = normalizeUsername(input.username)
   const user = username ? deps.users.findByUsername(username) : null
   const password = normalizePassword(input.password)
-  let reason: string | null = null
-  if (!user || !user.passwordHash) {
-    await deps.hasher.dummyVerify(password)
-    reason = 'unknown_user'
-  } else {
+  const reason = await payment.check(async () => {
+    if (!user || !user.passwordHash) {
+      await deps.hasher.dummyVerify(password)
+      return 'unknown_user'
+    }
     const result = await deps.hasher.verify(user.passwordHash, password)
-    if (!result.ok) reason = 'wrong_password'
-    else if (user.disabled) reason = 'disabled'
-    else if (result.needsRehash) await deps.users.upgradeHash(user.id, input.password)
-  }
+    if (!result.ok) return 'wrong_password'
+    if (user.disabled) return 'disabled'
+    if (result.needsRehash) await deps.users.upgradeHash(user.id, input.password)
+    return null
+  })
   if (reason !== null || !user) {
-    const blocked = checks
-      .map(([policy, subject]) => deps.limits.fail(policy, subject))
-      .some(Boolean)
+    const blocked = await payment.failed()
     deps.audit.record({
       type: 'login.failed',
       userId: user?.id ?? null,
@@ -92,8 +73,7 @@ export async function verifyPassword(
     })
     throw invalidCredentials()
   }
-  deps.limits.reset(checks[0]![0], checks[0]![1])
-  deps.pins.resetFailures(user, 'password', context)
+  await payment.succeeded()
   return user
 }
 
@@ -117,5 +97,8 @@ export async function loginWithPassword(
     })
     return startMFA(deps.codes, user, ['pwd'], passkeyCount)
   }
-  return deps.issuer.signIn(user, ['pwd'], context, { method: 'password' })
+  const tokens = await deps.issuer.signIn(user, ['pwd'], context, { method: 'password' })
+  // Only a complete sign-in lifts a PIN block: a password answered mfa_required lifts nothing.
+  deps.pins.resetFailures(user, 'password', context)
+  return tokens
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
@@ -50,31 +50,66 @@ export function createPins(deps: {
       limits.reset('pinUser', userId)
     },
 
-    /** Counts a wrong PIN; the count runs on across blocks and disables the PIN at the limit. */
-    recordFailure(user: UserRow, context: RequestContext): { disabled: boolean } {
-      const failures = user.pinFailures + 1
-      const disabled = failures >= deps.disableAfter
-      update(user.id, { pinFailures: failures, pinDisabled: disabled })
-      if (disabled) {
-        audit.record({ type: 'pin.disabled', userId: user.id, context, detail: { failures } })
+    /**
+     * Counts a wrong PIN in SQL (`pin_failures + 1 … RETURNING`), so concurrent failures each
+     * count: the count runs on across blocks and disables the PIN at the limit, however the
+     * attempts interleave (API §6).
+     */
+    recordFailure(userId: string, context: RequestContext): { disabled: boolean } {
+      const row = db
+        .update(users)
+        .set({
+          pinFailures: sql`${users.pinFailures} + 1`,
+          pinDisabled: sql`${users.pinDisabled} OR ${users.pinFailures} + 1 >= ${deps.disableAfter}`,
+          updatedAt: unixSeconds(clock),
+        })
+        .where(eq(users.id, userId))
+        .returning({ failures: users.pinFailures, disabled: users.pinDisabled })
+        .get()
+      if (row?.failures === deps.disableAfter) {
+        audit.record({ type: 'pin.disabled', userId, context, detail: { failures: row.failures } })
       }
-      return { disabled }
+      return { disabled: row?.disabled ?? false }
     },
 
     /**
-     * A stronger sign-in (password, passkey) or an admin unlock resets the count and
-     * re-enables a disabled PIN; both are audited when they change anything.
+     * A correct PIN resets the running count, unless a failure that ran at the same time has
+     * disabled the PIN meanwhile: false then, and no tokens (the row is read again here).
+     */
+    acceptCorrect(userId: string): boolean {
+      const row = db
+        .update(users)
+        .set({ pinFailures: 0 })
+        .where(and(eq(users.id, userId), eq(users.pinDisabled, false)))
+        .returning({ id: users.id })
+        .get()
+      return row !== undefined
+    },
+
+    /**
+     * A complete password or passkey sign-in (tokens issued) or an admin unlock resets the
+     * count, lifts the PIN block and re-enables a disabled PIN; audited when it re-enables.
      */
     resetFailures(
       user: UserRow,
-      by: 'password' | 'passkey' | 'pin' | 'admin',
+      by: 'password' | 'passkey' | 'admin',
       context?: RequestContext,
       actorId?: string,
     ): void {
-      if (user.pinFailures === 0 && !user.pinDisabled) return
-      update(user.id, { pinFailures: 0, pinDisabled: false })
+      // The row of `user` was read before argon2; failures may have been counted since.
+      const before = db.transaction(() => {
+        const row = db
+          .select({ failures: users.pinFailures, disabled: users.pinDisabled })
+          .from(users)
+          .where(eq(users.id, user.id))
+          .get()
+        if (!row || (row.failures === 0 && !row.disabled)) return null
+        update(user.id, { pinFailures: 0, pinDisabled: false })
+        return row
+      })
+      if (!before) return
       limits.reset('pinUser', user.id)
-      if (user.pinDisabled) {
+      if (before.disabled) {
         audit.record({
           type: 'pin.enabled',
           userId: user.id,

@@ -2,8 +2,7 @@ import { and, eq, isNotNull } from 'drizzle-orm'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
 import { invalidCredentials, pinDisabled } from '../errors.js'
-import type { RateLimits } from '../limits/rate-limits.js'
-import { enforceLimits } from './password-login.js'
+import type { Counter, RateLimits } from '../limits/rate-limits.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { Pins } from './pins.js'
@@ -31,9 +30,10 @@ export function listProfiles(db: DB): { id: string; display_name: string }[] {
 }
 
 /**
- * Profile + PIN sign-in. The caller has already checked the network. Blocked requests cost
- * no argon2; an unknown or not-opted-in profile runs a dummy verification and counts against
- * the address like a wrong PIN, so the answers do not tell them apart.
+ * Profile + PIN sign-in. The caller has already checked the network. The attempt is paid for
+ * before argon2 runs (API §6), so 64 PINs at once get at most 5 checks; an unknown or
+ * not-opted-in profile runs a dummy verification and counts against the address like a wrong
+ * PIN, so the answers do not tell them apart.
  */
 export async function loginWithPIN(
   deps: QuickLoginDeps,
@@ -41,34 +41,31 @@ export async function loginWithPIN(
   context: RequestContext,
 ): Promise<TokenResponse> {
   const user = deps.users.findById(input.userId)
-  const usable = user && user.pinHash && user.quickLogin && !user.disabled
+  const usable = user && user.pinHash && user.quickLogin && !user.disabled ? user : null
   // A disabled PIN says so (a person can act on it) rather than "try later".
-  if (usable && user.pinDisabled) throw pinDisabled()
-  enforceLimits(
-    deps,
-    [
-      ['pinAddress', context.addressKey],
-      ['pinUser', input.userId],
-    ],
-    { userId: null, method: 'pin', context },
+  if (usable?.pinDisabled) throw pinDisabled()
+  const counters: Counter[] = [['pinAddress', context.addressKey]]
+  if (usable) counters.push(['pinUser', usable.id])
+  const payment = await deps.limits.pay(counters, { userId: null, method: 'pin', context })
+  const ok = await payment.check(async () =>
+    usable
+      ? (await deps.hasher.verify(usable.pinHash!, input.pin)).ok
+      : (await deps.hasher.dummyVerify(input.pin), false),
   )
-  const ok = usable
-    ? (await deps.hasher.verify(user.pinHash!, input.pin)).ok
-    : (await deps.hasher.dummyVerify(input.pin), false)
-  if (!ok || !user) {
-    deps.limits.fail('pinAddress', context.addressKey)
-    if (usable) {
-      deps.limits.fail('pinUser', user.id)
-      deps.pins.recordFailure(user, context)
-    }
+  if (!ok || !usable) {
+    // The running count first: it must count even if the block below fails to start.
+    if (usable) deps.pins.recordFailure(usable.id, context)
+    await payment.failed()
     deps.audit.record({
       type: 'login.failed',
-      userId: usable ? user.id : null,
+      userId: usable?.id ?? null,
       context,
       detail: { method: 'pin' },
     })
     throw invalidCredentials()
   }
-  deps.pins.resetFailures(user, 'pin', context)
-  return deps.issuer.signIn(user, ['pin'], context, { method: 'pin' })
+  await payment.succeeded()
+  // Read again after argon2: a failure that ran meanwhile may have disabled the PIN.
+  if (!deps.pins.acceptCorrect(usable.id)) throw pinDisabled()
+  return deps.issuer.signIn(usable, ['pin'], context, { method: 'pin' })
 }

@@ -1,147 +1,240 @@
-import { eq, lt, sql } from 'drizzle-orm'
-import { unixSeconds, type Clock } from '../clock.js'
-import type { DB } from '../db/client.js'
-import { rateLimits } from '../db/schema.js'
-
-export interface Policy {
-  /** Failures within `windowSeconds` (counted from the first one) that cause a block. */
-  failures: number
-  windowSeconds: number
-  blockSeconds: number
-}
-
-export interface LimitSettings {
-  loginFailures: number
-  loginBlockSeconds: number
-  addressFailuresPerDay: number
-  secondFactorFailures: number
-  pinFailures: number
-  pinDisableAfter: number
-  pinAddressFailures: number
-}
-
-export const DEFAULT_LIMITS: LimitSettings = {
-  loginFailures: 10,
-  loginBlockSeconds: 15 * 60,
-  addressFailuresPerDay: 100,
-  secondFactorFailures: 5,
-  pinFailures: 5,
-  pinDisableAfter: 10,
-  pinAddressFailures: 10,
-}
+import { RateLimiterRes, type RateLimiterSQLite } from 'rate-limiter-flexible'
+import type { RequestContext } from '../auth/audit.js'
+import type { LimitSettings } from '../config.js'
+import type { Database } from '../db/client.js'
+import { rateLimited } from '../errors.js'
+import type { BlockedEvents } from './blocked-events.js'
+import { ESCALATION_PREFIX, openLimiters, type Limiters } from './limiter-store.js'
 
 const DAY = 86_400
 
-/**
- * Every rate-limit policy of API §6, declared once. "Consecutive" counters are windows that
- * a success resets; they forget a day after their first failure.
- */
+export interface Policy {
+  /** Points not given back (failed checks, plus checks still running) that stop new attempts. */
+  points: number
+  /** Seconds from a counter's first point until it is forgotten; 0 keeps it until a success. */
+  windowSeconds: number
+  /** The block a failed check starts once the points are spent; 0: a plain rate, no block. */
+  blockSeconds: number
+  /** A success deletes the counter (consecutive failures) instead of giving its point back. */
+  consecutive: boolean
+  /** Each consecutive block doubles, up to this many seconds, until a success. */
+  doublesUpToSeconds?: number
+}
+
+/** Every rate-limit policy of API §6, declared once: one rate-limiter-flexible limiter each. */
 export function policiesFrom(limits: LimitSettings) {
   return {
     /** Password and passkey sign-in, per (submitted username, address). */
     loginUserAddress: {
-      failures: limits.loginFailures,
+      points: limits.loginFailures,
       windowSeconds: DAY,
       blockSeconds: limits.loginBlockSeconds,
+      consecutive: true,
     },
     /** Every password, passkey and second-factor failure of an address. */
-    loginAddress: { failures: limits.addressFailuresPerDay, windowSeconds: DAY, blockSeconds: DAY },
-    /** TOTP and recovery codes share one counter per user. */
+    loginAddress: {
+      points: limits.addressFailuresPerDay,
+      windowSeconds: DAY,
+      blockSeconds: DAY,
+      consecutive: false,
+    },
+    /** TOTP and recovery codes share one counter per user; its blocks double. */
     secondFactorUser: {
-      failures: limits.secondFactorFailures,
+      points: limits.secondFactorFailures,
       windowSeconds: DAY,
       blockSeconds: limits.loginBlockSeconds,
+      consecutive: true,
+      doublesUpToSeconds: DAY,
     },
-    /** PIN per user: the block; the running count that disables the PIN lives on the user. */
+    /** PIN per user: the block. The running count that disables the PIN lives on the user. */
     pinUser: {
-      failures: limits.pinFailures,
-      windowSeconds: 100 * 365 * DAY,
+      points: limits.pinFailures,
+      windowSeconds: 0,
       blockSeconds: limits.loginBlockSeconds,
+      consecutive: true,
     },
     /** PIN per address, whether or not the user id exists. */
     pinAddress: {
-      failures: limits.pinAddressFailures,
+      points: limits.pinAddressFailures,
       windowSeconds: 15 * 60,
       blockSeconds: 15 * 60,
+      consecutive: false,
     },
+    /** WebAuthn options per address: each writes a challenge row, so they are rationed. */
+    passkeyOptions: { points: 30, windowSeconds: 60, blockSeconds: 0, consecutive: false },
   } satisfies Record<string, Policy>
 }
 
 export type PolicyName = keyof ReturnType<typeof policiesFrom>
+export type Counter = [PolicyName, string]
 export type RateLimits = ReturnType<typeof createRateLimits>
+/** Who was refused, for the `login.blocked` audit event. */
+export interface Refusal {
+  userId: string | null
+  method: string
+  context: RequestContext
+}
 
-/** Counters in SQLite (so a restart keeps them), timed by the injected clock. */
-export function createRateLimits(deps: { db: DB; clock: Clock; limits: LimitSettings }) {
-  const { db, clock } = deps
+/**
+ * Added to a counter when its block starts: a block is then far above any count of attempts,
+ * so the points that attempts still in flight give back can never bring it under the limit.
+ */
+const BLOCK_MARK = 1_000_000
+const isBlock = (policy: Policy, res: RateLimiterRes) =>
+  res.consumedPoints >= policy.points + BLOCK_MARK / 2
+
+/** An attempt that has paid: it must end in exactly one of these. */
+export interface Payment {
+  /** The secret was right: points back, and the consecutive counters of the method reset. */
+  succeeded(): Promise<void>
+  /** The secret was wrong: the points stay; true when this failure started a block. */
+  failed(): Promise<boolean>
+  /** Runs the check; if it throws (queue full, storage error), every point goes back. */
+  check<T>(run: () => Promise<T>): Promise<T>
+}
+
+/**
+ * The limits of API §6 on rate-limiter-flexible: an attempt pays a point on each counter it
+ * touches *before* its secret is checked (`consume` is one atomic UPDATE), so however many
+ * attempts arrive at once, at most `points` secrets are checked per key.
+ */
+export function createRateLimits(deps: {
+  database: Database
+  limits: LimitSettings
+  blockedEvents: BlockedEvents
+}) {
   const policies = policiesFrom(deps.limits)
-  const rowKey = (policy: PolicyName, subject: string) => `${policy}:${subject}`
+  let store: Limiters<PolicyName> | null = null
+  // Opened on first use, so commands and start-up that never limit anything open nothing.
+  const limiters = () => (store ??= openLimiters(deps.database, policies))
+  const limiterOf = (name: PolicyName): RateLimiterSQLite => limiters().byPolicy[name]
 
-  const byKey = db
-    .select({ blockedUntil: rateLimits.blockedUntil })
-    .from(rateLimits)
-    .where(eq(rateLimits.key, sql.placeholder('key')))
-    .prepare()
+  async function giveBack(counters: Counter[]): Promise<void> {
+    await Promise.all(counters.map(([name, subject]) => limiterOf(name).reward(subject)))
+  }
 
-  /** Seconds until the block ends; 0 when not blocked. Writes nothing. */
-  function blockedFor(policy: PolicyName, subject: string): number {
-    const row = byKey.get({ key: rowKey(policy, subject) })
-    const now = unixSeconds(clock)
-    return row?.blockedUntil && row.blockedUntil > now ? row.blockedUntil - now : 0
+  /** Seconds to wait: a block's remaining time; for points held by checks in flight, 1. */
+  function waitOf(name: PolicyName, res: RateLimiterRes): number {
+    const policy: Policy = policies[name]
+    if (policy.blockSeconds > 0 && !isBlock(policy, res)) return 1
+    return Math.max(1, Math.ceil(res.msBeforeNext / 1000))
+  }
+
+  /** Starts the block of a spent counter, once however many failures see it spent. */
+  async function startBlock([name, subject]: Counter): Promise<boolean> {
+    const policy: Policy = policies[name]
+    const limiter = limiterOf(name)
+    const now = await limiter.get(subject)
+    if (!now || now.consumedPoints < policy.points || isBlock(policy, now)) return false
+    // Of two failures that both saw the counter spent, the first to add the mark starts it.
+    const claim = await limiter.penalty(subject, BLOCK_MARK)
+    if (claim.consumedPoints >= policy.points + BLOCK_MARK * 1.5) return false
+    let seconds = policy.blockSeconds
+    if (policy.doublesUpToSeconds) {
+      const blocks = (await limiters().escalation.penalty(`${name}:${subject}`)).consumedPoints
+      seconds = Math.min(seconds * 2 ** Math.min(blocks - 1, 30), policy.doublesUpToSeconds)
+    }
+    await limiter.set(subject, policy.points + BLOCK_MARK, seconds)
+    return true
+  }
+
+  /** A success of the method: its consecutive counter (and the doubling) start again. */
+  async function forget([name, subject]: Counter): Promise<void> {
+    await limiterOf(name).delete(subject)
+    const policy: Policy = policies[name]
+    if (policy.doublesUpToSeconds) await limiters().escalation.delete(`${name}:${subject}`)
   }
 
   return {
     policies,
-    blockedFor,
 
-    /** The longest block among several counters; 0 when none is blocked. */
-    retryAfter(checks: [PolicyName, string][]): number {
-      return Math.max(0, ...checks.map(([policy, subject]) => blockedFor(policy, subject)))
-    },
-
-    /** Counts one failure; returns true when this failure started a block. */
-    fail(policy: PolicyName, subject: string): boolean {
-      const { failures, windowSeconds, blockSeconds } = policies[policy]
-      const key = rowKey(policy, subject)
-      const now = unixSeconds(clock)
-      return db.transaction(() => {
-        const row = db.select().from(rateLimits).where(eq(rateLimits.key, key)).get()
-        const fresh = !row || now >= row.windowStartedAt + windowSeconds
-        const count = (fresh ? 0 : row.failures) + 1
-        const blocked = count >= failures
-        const values = {
-          failures: blocked ? 0 : count,
-          windowStartedAt: fresh || blocked ? now : row.windowStartedAt,
-          blockedUntil: blocked ? now + blockSeconds : (row?.blockedUntil ?? null),
-          updatedAt: now,
-        }
-        db.insert(rateLimits)
-          .values({ key, ...values })
-          .onConflictDoUpdate({ target: rateLimits.key, set: values })
-          .run()
-        return blocked
+    /**
+     * Takes a point from every counter, or refuses the attempt with 429 at once when one has
+     * none left: then it gives back what it took (a refused attempt counts toward no limit),
+     * starts no block, and the refusals of one block make one `login.blocked` event.
+     */
+    async pay(counters: Counter[], refusal: Refusal): Promise<Payment> {
+      const taken = await Promise.allSettled(
+        counters.map(([name, subject]) => limiterOf(name).consume(subject)),
+      )
+      const failure = (i: number): unknown =>
+        taken[i]!.status === 'rejected' ? (taken[i] as PromiseRejectedResult).reason : null
+      const error = counters.map((_, i) => failure(i)).find((reason) => reason instanceof Error)
+      let wait = 0
+      let blockedKey = ''
+      counters.forEach(([name, subject], i) => {
+        const refused = failure(i)
+        if (!(refused instanceof RateLimiterRes)) return
+        const seconds = waitOf(name, refused)
+        if (seconds > wait) [wait, blockedKey] = [seconds, `${name}:${subject}`]
       })
+      if (error || wait > 0) {
+        // Every consume wrote its point, refused or not; a storage error keeps its own.
+        await giveBack(counters.filter((_, i) => !(failure(i) instanceof Error)))
+        if (error) throw error
+        deps.blockedEvents.refused(blockedKey, wait, refusal)
+        throw rateLimited(wait)
+      }
+      let settled = false
+      const settle = () => {
+        if (settled) throw new Error('an attempt was settled twice')
+        settled = true
+      }
+      return {
+        async succeeded() {
+          settle()
+          for (const counter of counters) {
+            if (policies[counter[0]].consecutive) await forget(counter)
+            else await limiterOf(counter[0]).reward(counter[1])
+          }
+        },
+        async failed() {
+          settle()
+          let started = false
+          for (const counter of counters) if (await startBlock(counter)) started = true
+          return started
+        },
+        async check(run) {
+          try {
+            return await run()
+          } catch (thrown) {
+            settle()
+            await giveBack(counters)
+            throw thrown
+          }
+        },
+      }
     },
 
-    /** Forgets a counter and its block (a success, or an admin unlock). */
+    /** A plain rate (no block): 429 with the time until the window ends. */
+    async rate([name, subject]: Counter, refusal: Refusal): Promise<void> {
+      try {
+        await limiterOf(name).consume(subject)
+      } catch (reason) {
+        if (!(reason instanceof RateLimiterRes)) throw reason
+        const wait = waitOf(name, reason)
+        deps.blockedEvents.refused(`${name}:${subject}`, wait, refusal)
+        throw rateLimited(wait)
+      }
+    },
+
+    /**
+     * Forgets a counter, its block and its doubling (a stronger sign-in, an admin unlock, a
+     * new PIN). One DELETE done at once, so the callers, not all async, need not wait.
+     */
     reset(policy: PolicyName, subject: string): void {
-      db.delete(rateLimits)
-        .where(eq(rateLimits.key, rowKey(policy, subject)))
-        .run()
+      limiters().deleteKeys([`${policy}:${subject}`, `${ESCALATION_PREFIX}:${policy}:${subject}`])
     },
 
     /** Admin unlock: every counter of `policy` whose subject starts with `subjectPrefix`. */
     resetMatching(policy: PolicyName, subjectPrefix: string): void {
-      const prefix = rowKey(policy, subjectPrefix)
-      db.delete(rateLimits)
-        .where(sql`substr(${rateLimits.key}, 1, ${prefix.length}) = ${prefix}`)
-        .run()
+      // The library deletes one key at a time; a prefix is one SQL statement on its table.
+      limiters().deleteMatching(`${policy}:${subjectPrefix}`)
     },
 
-    /** Drops counters untouched for two days (longer than any window or block). */
-    prune(): void {
-      db.delete(rateLimits)
-        .where(lt(rateLimits.updatedAt, unixSeconds(clock) - 2 * DAY))
-        .run()
-    },
+    /** Drops counters and blocks that have ended. */
+    prune: (): void => store?.deleteExpired(),
+
+    close: () => store?.close(),
   }
 }

@@ -1,0 +1,68 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { RateLimiterSQLite } from 'rate-limiter-flexible'
+import type { Database } from '../db/client.js'
+import type { Policy } from './rate-limits.js'
+
+/** The table the migrations create in the layout `RateLimiterSQLite` expects. */
+const TABLE = 'rate_limit_points'
+export const ESCALATION_PREFIX = 'blocksInARow'
+
+export interface Limiters<Name extends string> {
+  byPolicy: Record<Name, RateLimiterSQLite>
+  /** How many blocks in a row a doubling policy has started, per subject, until a success. */
+  escalation: RateLimiterSQLite
+  deleteMatching(keyPrefix: string): void
+  deleteKeys(keys: string[]): void
+  deleteExpired(): void
+  close(): void
+}
+
+/**
+ * The limiters on a second connection to the same file with `synchronous=NORMAL` (API §6,
+ * §10): counters survive a crash of the process, and a sign-in keeps one `FULL` commit, its
+ * own. An in-memory database has no second connection; the limiters then share the first.
+ */
+export function openLimiters<Name extends string>(
+  database: Database,
+  policies: Record<Name, Policy>,
+): Limiters<Name> {
+  const own = !database.sqlite.memory
+  const sqlite = own ? new BetterSqlite3(database.sqlite.name) : database.sqlite
+  if (own) {
+    sqlite.pragma('busy_timeout = 5000')
+    sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma('synchronous = NORMAL')
+  }
+  const limiter = (keyPrefix: string, policy: Pick<Policy, 'points' | 'windowSeconds'>) =>
+    new RateLimiterSQLite({
+      storeClient: sqlite,
+      storeType: 'better-sqlite3',
+      tableName: TABLE,
+      tableCreated: true,
+      keyPrefix,
+      points: policy.points,
+      duration: policy.windowSeconds,
+      // A plain rate (no block of its own) refuses in memory once spent: a flood of refused
+      // requests then writes nothing at all.
+      ...(policy.points > 0 && 'blockSeconds' in policy && policy.blockSeconds === 0
+        ? { inMemoryBlockOnConsumed: policy.points }
+        : {}),
+    })
+  const byPolicy = Object.fromEntries(
+    Object.entries<Policy>(policies).map(([name, policy]) => [name, limiter(name, policy)]),
+  ) as Record<Name, RateLimiterSQLite>
+  const deleteMatching = sqlite.prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`)
+  const deleteKey = sqlite.prepare(`DELETE FROM ${TABLE} WHERE key = ?`)
+  const deleteExpired = sqlite.prepare(`DELETE FROM ${TABLE} WHERE expire < ?`)
+  return {
+    byPolicy,
+    escalation: limiter(ESCALATION_PREFIX, { points: Number.MAX_SAFE_INTEGER, windowSeconds: 0 }),
+    deleteMatching: (prefix) => void deleteMatching.run(prefix.length, prefix),
+    deleteKeys: (keys) => keys.forEach((key) => deleteKey.run(key)),
+    // Milliseconds, the library's unit; it reads the time from Date, as the Clock does.
+    deleteExpired: () => void deleteExpired.run(Date.now()),
+    close: () => {
+      if (own && sqlite.open) sqlite.close()
+    },
+  }
+}
