@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import type { createApp } from '../../src/app.js'
-import { loadConfig, type Env } from '../../src/config.js'
+import { loadConfig, type Config, type Env } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { defaultMigrationsDir } from '../../src/package-root.js'
 import { createReadiness } from '../../src/readiness.js'
@@ -10,6 +10,9 @@ import { startInProcess } from '../../src/in-process.js'
 import { testClock, type TestClock } from './clock.js'
 import { strongSecret } from './secrets.js'
 import { tempDir } from './temp-dir.js'
+
+/** argon2id at a small cost, for the many tests that are not about cost (RFC 9106: m ≥ 8·p). */
+export const TEST_ARGON2: Config['argon2'] = { memoryKiB: 256, timeCost: 1, parallelism: 1 }
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
@@ -32,7 +35,14 @@ export interface TestApp {
  * code as the server; only the clock is the test's.
  */
 export async function createTestApp(
-  options: { env?: Env; clock?: TestClock; dataDir?: string; secret?: string } = {},
+  options: {
+    env?: Env
+    clock?: TestClock
+    dataDir?: string
+    secret?: string
+    /** argon2 cost; 'configured' keeps what loadConfig gives (the production cost by default). */
+    argon2?: Config['argon2'] | 'configured'
+  } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? tempDir()
   const secret = options.secret ?? strongSecret()
@@ -52,7 +62,12 @@ export async function createTestApp(
   const clock = options.clock ?? testClock()
   const readiness = createReadiness()
   const input = {
-    config: loaded.config,
+    // Cheap argon2 unless a test is about its cost. Only a test can set it, in-process: the
+    // environment still has the production floor (test/process/secret.test.ts).
+    config:
+      options.argon2 === 'configured'
+        ? loaded.config
+        : { ...loaded.config, argon2: options.argon2 ?? TEST_ARGON2 },
     secret,
     clock,
     logger,

@@ -5,7 +5,8 @@ import { addUser, errorOf } from '../helpers/fixtures.js'
 
 let t: TestApp
 beforeEach(async () => {
-  t = await createTestApp({ env: { AUTH_HASH_CONCURRENCY: '1' } })
+  // Full cost: the queue fills only while each hash takes its real time.
+  t = await createTestApp({ env: { AUTH_HASH_CONCURRENCY: '1' }, argon2: 'configured' })
   await addUser(t, 'alice')
 })
 afterEach(() => t.close())

@@ -6,7 +6,8 @@ import { addUser, countHashes, errorOf, login, PASSWORD } from '../helpers/fixtu
 
 let t: TestApp
 beforeEach(async () => {
-  t = await createTestApp()
+  // Full cost: a hash is upgraded to the production parameters here.
+  t = await createTestApp({ argon2: 'configured' })
 })
 afterEach(() => t.close())
 
