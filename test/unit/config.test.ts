@@ -130,3 +130,13 @@ describe('AUTH_REFRESH_IDLE_TTL', () => {
     ])
   })
 })
+
+// The login throttling test runs with a small address limit; the default is shown here.
+it('counts 100 failed logins a day per address by default (API §6), settable', () => {
+  const limitOf = (env: Env) => {
+    const result = loadConfig(env, noFiles)
+    return result.ok ? result.config.limits.addressFailuresPerDay : result.errors
+  }
+  expect(limitOf({})).toBe(100)
+  expect(limitOf({ AUTH_LIMIT_ADDRESS_FAILURES_PER_DAY: '12' })).toBe(12)
+})
