@@ -38,7 +38,7 @@ export async function startBenchService(env: Env = {}, clock: Clock = systemCloc
     migrationsDir: defaultMigrationsDir(),
     readiness,
   })
-  const services = readiness.services!
+  const services = service.services!
   const request = (path: string, init: RequestInit = {}) =>
     Promise.resolve(
       service.app.request(path, init, { incoming: { socket: { remoteAddress: '127.0.0.1' } } }),

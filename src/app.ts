@@ -2,39 +2,44 @@ import { Hono } from 'hono'
 import type { CIDR } from './limits/cidr.js'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
-import { metricsRoutes } from './http/routes/metrics.js'
 import type { Readiness } from './readiness.js'
+import type { Services } from './services.js'
 import type { AppEnv } from './http/env.js'
 import { bodySize } from './http/middleware/body-size.js'
 import { clientAddress } from './http/middleware/client.js'
+import { createGuards } from './http/middleware/bearer.js'
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js'
+import { noStore, notReadyYet } from './http/middleware/require-ready.js'
 import { requestId } from './http/middleware/request-id.js'
-import { securityHeaders } from './http/middleware/security-headers.js'
 import { requestLog } from './http/middleware/request-log.js'
-import { requireReady } from './http/middleware/require-ready.js'
-import { healthRoutes } from './http/routes/health.js'
-import { uiRoutes } from './http/ui/ui-routes.js'
-import { loginRoutes } from './http/routes/login.js'
-import { meRoutes } from './http/routes/me.js'
-import { meCredentialRoutes } from './http/routes/me-credentials.js'
+import { securityHeaders } from './http/middleware/security-headers.js'
 import { adminRoutes } from './http/routes/admin.js'
-import { mfaLoginRoutes } from './http/routes/mfa-login.js'
-import { meSessionRoutes } from './http/routes/me-sessions.js'
+import { browserEntryRoutes } from './http/routes/browser-entry.js'
+import { healthRoutes } from './http/routes/health.js'
+import { loginRoutes } from './http/routes/login.js'
+import { meCredentialRoutes } from './http/routes/me-credentials.js'
 import { meSecondFactorRoutes } from './http/routes/me-second-factors.js'
-import { quickLoginRoutes } from './http/routes/quick-login.js'
+import { meSessionRoutes } from './http/routes/me-sessions.js'
+import { meRoutes } from './http/routes/me.js'
+import { metricsRoutes } from './http/routes/metrics.js'
+import { mfaLoginRoutes } from './http/routes/mfa-login.js'
 import { passwordResetRoutes } from './http/routes/password-reset.js'
+import { quickLoginRoutes } from './http/routes/quick-login.js'
 import { tokenRoutes } from './http/routes/tokens.js'
 import { wellKnownRoutes } from './http/routes/well-known.js'
+import { uiRoutes } from './http/ui/ui-routes.js'
 
-export interface AppDeps {
+export interface AppShell {
   logger: Logger
   readiness: Readiness
   trustProxy: CIDR[]
   metrics?: { metrics: Metrics; networks: CIDR[] } | undefined
 }
 
-/** Builds the HTTP app; no I/O here, so tests build it as often as they like. */
-export function createApp({ logger, readiness, trustProxy, metrics }: AppDeps): Hono<AppEnv> {
+export type App = Hono<AppEnv>
+
+/** What every app serves, ready or not: middleware, errors, health, metrics, the favicon. */
+export function createShell({ logger, readiness, trustProxy, metrics }: AppShell): App {
   const app = new Hono<AppEnv>()
   app.use(
     '*',
@@ -47,21 +52,41 @@ export function createApp({ logger, readiness, trustProxy, metrics }: AppDeps): 
   app.onError(errorHandler(logger))
   app.notFound(notFoundHandler)
   app.route('/', healthRoutes(readiness))
-  app.route('/', wellKnownRoutes(readiness))
   if (metrics) app.route('/', metricsRoutes(metrics.metrics, metrics.networks))
-  app.route('/ui', uiRoutes(readiness))
-  app.use('/v1/*', requireReady(readiness))
+  app.route('/', browserEntryRoutes())
+  return app
+}
+
+/** Served while start-up runs (and after it failed): health answers, the rest 503 not_ready. */
+export function createStartingApp(shellDeps: AppShell): App {
+  const app = createShell(shellDeps)
+  app.use('*', notReadyYet())
+  return app
+}
+
+/**
+ * The real app, built once start-up has finished from the ready services: every route
+ * factory and middleware receives what it uses here, never per request. No I/O.
+ */
+export function createApp(services: Services, shellDeps: AppShell): App {
+  const app = createShell(shellDeps)
+  const { config } = services
+  const guards = createGuards(services)
+  const deps = { ...services, guards, quickLoginNetworks: config.quickLoginNetworks }
+  app.route('/', wellKnownRoutes(services))
+  app.route('/ui', uiRoutes(deps))
+  app.use('/v1/*', noStore())
   const v1 = [
-    loginRoutes(),
-    mfaLoginRoutes(),
-    quickLoginRoutes(),
-    tokenRoutes(),
-    passwordResetRoutes(),
-    meRoutes(),
-    meCredentialRoutes(),
-    meSecondFactorRoutes(),
-    meSessionRoutes(),
-    adminRoutes(),
+    loginRoutes(deps),
+    mfaLoginRoutes(deps),
+    quickLoginRoutes(deps),
+    tokenRoutes(deps),
+    passwordResetRoutes(deps),
+    meRoutes(deps),
+    meCredentialRoutes(deps),
+    meSecondFactorRoutes(deps),
+    meSessionRoutes(deps),
+    adminRoutes(deps),
   ]
   for (const routes of v1) app.route('/v1', routes)
   return app

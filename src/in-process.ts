@@ -1,26 +1,37 @@
-import { createApp } from './app.js'
+import { createApp, createStartingApp, type App } from './app.js'
 import { createMetrics } from './metrics.js'
 import { closeDatabase } from './db/client.js'
-import { completeStartup, openChecked, type StartupInput } from './startup.js'
+import type { Services } from './services.js'
+import { boot, type StartupInput } from './startup.js'
 
 /**
- * The whole start-up without a socket, for tests and benchmarks: the same steps as the server
- * (`openChecked`, then `completeStartup`), in one call. Throws when the database cannot be
- * opened; a failed migration leaves `readiness` failed, as in the server.
+ * The whole start-up without a socket, for tests and benchmarks: the same `boot()` as the
+ * server. Throws on a configuration error; a failed step leaves `services` null and the
+ * starting app in place, as in the server.
  */
-export async function startInProcess(base: StartupInput) {
-  const metrics = base.metrics ?? createMetrics(base.readiness)
+export async function startInProcess(base: StartupInput): Promise<{
+  app: App
+  services: Services | null
+  readiness: StartupInput['readiness']
+  close: () => void
+}> {
+  const metrics = base.metrics ?? createMetrics()
   const input = { ...base, metrics }
-  const opened = openChecked(input)
-  if (opened.kind !== 'open') {
-    throw new Error(opened.kind === 'config-error' ? opened.message : 'database failed to open')
-  }
-  await completeStartup(input, opened.database, opened.secretKeys)
-  const app = createApp({
+  const booted = await boot(input)
+  if (booted.kind === 'config-error') throw new Error(booted.message)
+  const shell = {
     logger: input.logger,
     readiness: input.readiness,
     trustProxy: input.config.trustProxy,
     metrics: { metrics, networks: input.config.metricsNetworks },
-  })
-  return { app, readiness: input.readiness, close: () => closeDatabase(opened.database) }
+  }
+  const { services, database } = booted
+  return {
+    app: services ? createApp(services, shell) : createStartingApp(shell),
+    services,
+    readiness: input.readiness,
+    close: () => {
+      if (database) closeDatabase(database)
+    },
+  }
 }

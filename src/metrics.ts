@@ -1,14 +1,21 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { AuditEvent } from './auth/audit.js'
-import type { Readiness } from './readiness.js'
 
 export type Metrics = ReturnType<typeof createMetrics>
 
+/** What the gauges read at scrape time, once start-up has built it. */
+export interface MetricSources {
+  hashQueue: { depth(): number; running(): number }
+  sessions: { countActive(): number }
+}
+
 /**
  * Prometheus series of API §9, in a registry of their own (one per app, so tests and
- * benchmarks may build many). Gauges read the services lazily at scrape time.
+ * benchmarks may build many). Gauges read their sources lazily at scrape time; until start-up
+ * has attached them they read 0.
  */
-export function createMetrics(readiness: Readiness) {
+export function createMetrics() {
+  let sources: MetricSources | null = null
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hail_mary_auth_' })
   const httpRequests = new Counter({
@@ -41,7 +48,7 @@ export function createMetrics(readiness: Readiness) {
     help: 'argon2 computations waiting for a slot',
     registers: [registry],
     collect() {
-      this.set(readiness.services?.hashQueue.depth() ?? 0)
+      this.set(sources?.hashQueue.depth() ?? 0)
     },
   })
   new Gauge({
@@ -49,7 +56,7 @@ export function createMetrics(readiness: Readiness) {
     help: 'argon2 computations running',
     registers: [registry],
     collect() {
-      this.set(readiness.services?.hashQueue.running() ?? 0)
+      this.set(sources?.hashQueue.running() ?? 0)
     },
   })
   new Gauge({
@@ -57,12 +64,15 @@ export function createMetrics(readiness: Readiness) {
     help: 'Sessions neither revoked nor expired',
     registers: [registry],
     collect() {
-      this.set(readiness.services?.sessions.countActive() ?? 0)
+      this.set(sources?.sessions.countActive() ?? 0)
     },
   })
 
   return {
     registry,
+    attach(ready: MetricSources): void {
+      sources = ready
+    },
     observeRequest(route: string, method: string, status: number, seconds: number): void {
       const labels = { route, method, status: String(status) }
       httpRequests.inc(labels)

@@ -9,6 +9,8 @@ export interface SecretKeys {
   /** AES-256-GCM; `context` is bound as associated data so a ciphertext cannot be moved. */
   encrypt(purpose: EncryptionPurpose, plaintext: string, context: string): string
   decrypt(purpose: EncryptionPurpose, sealed: string, context: string): string
+  /** The web UI's CSRF token for a binding (a session id, or a signed-out browser's nonce). */
+  csrfToken(binding: string): string
 }
 
 export type EncryptionPurpose = 'signing-key' | 'totp-secret'
@@ -24,6 +26,7 @@ export function deriveSecretKeys(secret: string): SecretKeys {
     .update('hail-mary-auth database fingerprint')
     .digest('hex')
   const tokenKey = derive(secret, 'token-hash')
+  const csrfKey = derive(secret, 'ui-csrf')
   const encryptionKeys: Record<EncryptionPurpose, Buffer> = {
     'signing-key': derive(secret, 'encrypt:signing-key'),
     'totp-secret': derive(secret, 'encrypt:totp-secret'),
@@ -31,6 +34,7 @@ export function deriveSecretKeys(secret: string): SecretKeys {
   return {
     fingerprint,
     hashToken: (token) => createHmac('sha256', tokenKey).update(token).digest('base64url'),
+    csrfToken: (binding) => createHmac('sha256', csrfKey).update(binding).digest('base64url'),
     encrypt(purpose, plaintext, context) {
       const iv = randomBytes(12)
       const cipher = createCipheriv('aes-256-gcm', encryptionKeys[purpose], iv)

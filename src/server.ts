@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
-import { createApp } from './app.js'
+import { createApp, createStartingApp } from './app.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type Env } from './config.js'
 import { closeDatabase, type Database } from './db/client.js'
@@ -10,7 +10,8 @@ import { defaultMigrationsDir } from './package-root.js'
 import { createReadiness } from './readiness.js'
 import { createMetrics } from './metrics.js'
 import { resolveSecret } from './secret-file.js'
-import { completeStartup, openChecked, runMaintenance } from './startup.js'
+import { stopOnConfigError } from './config-error-wait.js'
+import { boot, runMaintenance, type Booted } from './startup.js'
 
 export const EXIT_CONFIG = 78
 export const SHUTDOWN_GRACE_MS = 10_000
@@ -29,15 +30,11 @@ export interface RunOptions {
 export async function runServer(options: RunOptions): Promise<number> {
   const loaded = loadConfig(options.env, (path) => readFileSync(path, 'utf8'))
   if (!loaded.ok) {
-    for (const line of loaded.errors) options.printError(`configuration error: ${line}`)
-    return EXIT_CONFIG
+    return stopOnConfigError(options, loaded.errors)
   }
   const config = loaded.config
-  const secret = resolveSecret(config.givenSecret, config.dataDir)
-  if (!secret.ok) {
-    options.printError(`configuration error: ${secret.error}`)
-    return EXIT_CONFIG
-  }
+  const secret = resolveSecret(config.givenSecret, config.dataDir, config.databasePath)
+  if (!secret.ok) return stopOnConfigError(options, [secret.error])
   const logger = createLogger(config.logLevel)
   if (secret.generatedPath) {
     logger.warn(
@@ -46,7 +43,7 @@ export async function runServer(options: RunOptions): Promise<number> {
     )
   }
   const readiness = createReadiness()
-  const metrics = createMetrics(readiness)
+  const metrics = createMetrics()
   const input = {
     metrics,
     config,
@@ -56,50 +53,53 @@ export async function runServer(options: RunOptions): Promise<number> {
     migrationsDir: options.migrationsDir ?? defaultMigrationsDir(),
     readiness,
   }
-  const opened = openChecked(input)
-  if (opened.kind === 'config-error') {
-    options.printError(`configuration error: ${opened.message}`)
-    return EXIT_CONFIG
-  }
-  const app = createApp({
+  const shell = {
     logger,
     readiness,
     trustProxy: config.trustProxy,
     metrics: { metrics, networks: config.metricsNetworks },
-  })
-  let server: Server
+  }
+  // The server listens with the starting app (health answers at once); once start-up has
+  // built the services, the real app is swapped in whole.
+  let current = createStartingApp(shell)
+  const fetch: FetchHandler = (request, env) => current.fetch(request, env)
+  let server: Server | undefined
+  let booted: Booted
   try {
-    server = await listen(
-      app.fetch as Parameters<typeof serve>[0]['fetch'],
-      config.host,
-      config.port,
-    )
+    booted = await boot(input, async () => {
+      server = await listen(fetch, config.host, config.port)
+      logger.info({ host: config.host, port: config.port }, 'listening')
+    })
   } catch (error) {
     options.printError(
       `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
     )
-    if (opened.kind === 'open') closeDatabase(opened.database)
     return 1
   }
-  logger.info({ host: config.host, port: config.port }, 'listening')
-  if (opened.kind === 'open') await completeStartup(input, opened.database, opened.secretKeys)
-  if (readiness.status === 'ready') logger.info('ready')
+  if (booted.kind === 'config-error') return stopOnConfigError(options, [booted.message])
+  const { services, database } = booted
+  if (services) {
+    current = createApp(services, shell)
+    logger.info('ready')
+  }
   const maintenance = setInterval(() => {
-    if (readiness.services) runMaintenance(readiness.services)
+    if (services) runMaintenance(services)
   }, MAINTENANCE_INTERVAL_MS)
   maintenance.unref()
 
   const signal = await options.stopSignal
   logger.info({ signal }, 'shutting down')
   clearInterval(maintenance)
-  await drain(server, logger)
-  if (opened.kind === 'open') closeDatabase(opened.database)
+  await drain(server!, logger)
+  if (database) closeDatabase(database)
   logger.info('stopped')
   return 0
 }
 
+type FetchHandler = Parameters<typeof serve>[0]['fetch']
+
 function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
+  fetch: FetchHandler,
   hostname: string,
   port: number,
 ): Promise<Server> {

@@ -64,7 +64,8 @@ export async function completeStartup(
   input: StartupInput,
   database: Database,
   secretKeys: SecretKeys,
-): Promise<void> {
+  purpose: BootPurpose = 'serve',
+): Promise<Services | null> {
   const { config, clock, logger, readiness } = input
   try {
     const result = await migrateDatabase(database, {
@@ -81,7 +82,7 @@ export async function completeStartup(
   } catch (error) {
     logger.error({ err: error }, 'database migration failed')
     failCheck(readiness, 'migrations', (error as Error).message)
-    return
+    return null
   }
   const services = buildServices({
     config,
@@ -98,7 +99,11 @@ export async function completeStartup(
   } catch (error) {
     logger.error({ err: error }, 'signing keys could not be loaded')
     failCheck(readiness, 'signing_keys', (error as Error).message)
-    return
+    return null
+  }
+  if (purpose === 'command') {
+    readiness.status = 'ready'
+    return services
   }
   runMaintenance(services)
   // A failed bootstrap (say, a weak initial admin password) is shown but does not stop the
@@ -110,8 +115,40 @@ export async function completeStartup(
     readiness.checks.bootstrap = { status: 'failed', message: (error as Error).message }
     await bootstrapFirstAdmin(services, null).catch(() => undefined)
   }
-  readiness.services = services
+  input.metrics?.attach(services)
   readiness.status = 'ready'
+  return services
+}
+
+/** A command of the CLI runs the same start-up but bootstraps nothing and prunes nothing. */
+export type BootPurpose = 'serve' | 'command'
+
+export type Booted =
+  | { kind: 'config-error'; message: string }
+  | { kind: 'started'; database: Database | null; services: Services | null }
+
+/**
+ * The one start-up sequence of the server, the tests and the benchmarks: open the database
+ * with the secret checks, run `afterOpen` (the server listens there, so `/healthz` answers
+ * while migrations run), then migrate, load keys and bootstrap. `services` is null when a
+ * step failed; `/readyz` then says which.
+ */
+export async function boot(
+  input: StartupInput,
+  afterOpen: () => Promise<void> = async () => undefined,
+  purpose: BootPurpose = 'serve',
+): Promise<Booted> {
+  const opened = openChecked(input)
+  if (opened.kind === 'config-error') return opened
+  try {
+    await afterOpen()
+  } catch (error) {
+    if (opened.kind === 'open') closeDatabase(opened.database)
+    throw error
+  }
+  if (opened.kind !== 'open') return { kind: 'started', database: null, services: null }
+  const services = await completeStartup(input, opened.database, opened.secretKeys, purpose)
+  return { kind: 'started', database: opened.database, services }
 }
 
 function sameText(a: string, b: string): boolean {

@@ -1,7 +1,5 @@
-import { eq } from 'drizzle-orm'
-import { unixSeconds, type Clock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
-import { users } from '../db/schema.js'
 import { invalidRequest } from '../errors.js'
 import type { Audit, RequestContext } from './audit.js'
 import { verifyPassword, type PasswordLoginDeps } from './password-login.js'
@@ -56,11 +54,7 @@ export function setQuickLogin(
   context: RequestContext,
 ): void {
   if (enabled && !user.pinHash) throw invalidRequest('enabled: set a PIN first')
-  deps.db
-    .update(users)
-    .set({ quickLogin: enabled, updatedAt: unixSeconds(deps.clock) })
-    .where(eq(users.id, user.id))
-    .run()
+  deps.users.update(user.id, { quickLogin: enabled })
   deps.audit.record({
     type: enabled ? 'quick_login.enabled' : 'quick_login.disabled',
     userId: user.id,

@@ -1,5 +1,5 @@
 import { and, count, eq } from 'drizzle-orm'
-import { unixSeconds, type Clock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
 import { conflict, invalidRequest, notFound } from '../errors.js'
@@ -9,7 +9,7 @@ import { issueResetCode, RESET_CODE_TTL_SECONDS } from './password-reset.js'
 import type { OneTimeCodes } from './one-time-codes.js'
 import { requiresSecondFactor } from './second-factor.js'
 import type { Sessions } from './sessions.js'
-import { publicUser, type Role, type UserRow, type Users } from './users.js'
+import type { Role, UserRow, Users } from './users.js'
 
 export interface HouseholdDeps {
   db: DB
@@ -26,25 +26,27 @@ export interface Actor {
   context?: RequestContext
 }
 
+export interface UserMethods {
+  password: boolean
+  totp: boolean
+  passkeys: number
+  pin: boolean
+  quickLogin: boolean
+  mfa: boolean
+}
+
 /** The sign-in methods of a user, as `/v1/me` and the admin views report them (API §7). */
-export function userMethods(db: DB, user: UserRow) {
+export function userMethods(db: DB, user: UserRow): UserMethods {
   const passkeys = countPasskeys(db, user.id)
   return {
     password: user.passwordHash !== null,
     totp: user.totpSecretSealed !== null,
     passkeys,
     pin: user.pinHash !== null && !user.pinDisabled,
-    quick_login: user.quickLogin,
+    quickLogin: user.quickLogin,
     mfa: requiresSecondFactor(user, passkeys),
   }
 }
-
-export const adminView = (db: DB, user: UserRow) => ({
-  ...publicUser(user),
-  disabled: user.disabled,
-  created_at: new Date(user.createdAt * 1000).toISOString(),
-  methods: userMethods(db, user),
-})
 
 export function requireUser(deps: Pick<HouseholdDeps, 'users'>, id: string): UserRow {
   const user = deps.users.findById(id)
@@ -111,19 +113,18 @@ export function updateMember(
     if (displayName !== undefined && (displayName.length === 0 || displayName.length > 64)) {
       throw invalidRequest('display_name: must be 1–64 characters')
     }
-    deps.db
-      .update(users)
-      .set({
-        ...(changes.role !== undefined ? { role: changes.role } : {}),
-        ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
-        ...(displayName !== undefined ? { displayName } : {}),
-        updatedAt: unixSeconds(deps.clock),
-      })
-      .where(eq(users.id, id))
-      .run()
-    // A disabled account loses every session at once: its refresh tokens stop working now,
-    // its access tokens at the next call to this service.
-    if (changes.disabled === true && !user.disabled) deps.sessions.revokeAllForUser(id)
+    deps.users.update(id, {
+      ...(changes.role !== undefined ? { role: changes.role } : {}),
+      ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
+      ...(displayName !== undefined ? { displayName } : {}),
+    })
+    // A disabled account loses every session at once, and so does a role change (API §7):
+    // offline verifiers would otherwise see the old `role` in refreshed tokens. Refresh
+    // tokens stop working now, access tokens at the next call to this service.
+    const roleChanged = changes.role !== undefined && changes.role !== user.role
+    if ((changes.disabled === true && !user.disabled) || roleChanged) {
+      deps.sessions.revokeAllForUser(id)
+    }
     const detail = {
       ...(changes.role !== undefined && changes.role !== user.role ? { role: changes.role } : {}),
       ...(changes.disabled !== undefined && changes.disabled !== user.disabled
@@ -150,7 +151,7 @@ export function deleteMember(deps: HouseholdDeps, id: string, actor: Actor): voi
   deps.db.transaction(() => {
     const user = requireUser(deps, id)
     guardLastAdmin(deps.db, user, true)
-    deps.db.delete(users).where(eq(users.id, id)).run()
+    deps.users.remove(id)
     deps.audit.record({
       type: 'user.deleted',
       userId: id,
@@ -165,7 +166,7 @@ export function issueMemberResetCode(
   deps: HouseholdDeps,
   id: string,
   actor: Actor,
-): { code: string; expires_at: string } {
+): { code: string; expiresAt: number } {
   requireUser(deps, id)
   const { code, expiresAt } = issueResetCode(deps, id)
   deps.audit.record({
@@ -175,7 +176,7 @@ export function issueMemberResetCode(
     context: actor.context,
     detail: { ttl_seconds: RESET_CODE_TTL_SECONDS },
   })
-  return { code, expires_at: new Date(expiresAt * 1000).toISOString() }
+  return { code, expiresAt }
 }
 
 export function revokeMemberSessions(deps: HouseholdDeps, id: string, actor: Actor): void {

@@ -1,14 +1,14 @@
 import { loadQRCode } from '../lazy.js'
-import { eq } from 'drizzle-orm'
-import { unixSeconds, type Clock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
-import { users } from '../db/schema.js'
 import { invalidRequest } from '../errors.js'
 import type { SecretKeys } from '../secret-keys.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { RecoveryCodes } from './recovery-codes.js'
 import type { TOTP } from './totp.js'
-import type { UserRow } from './users.js'
+import type { UserChanges, UserRow, Users } from './users.js'
+import { confirmPassword, type AccountDeps } from './account.js'
+import { countPasskeys } from './passkeys.js'
 
 export interface TOTPEnrolmentDeps {
   db: DB
@@ -18,14 +18,11 @@ export interface TOTPEnrolmentDeps {
   recoveryCodes: RecoveryCodes
   audit: Audit
   issuerName: string
+  users: Pick<Users, 'update'>
 }
 
-const setUser = (deps: TOTPEnrolmentDeps, userId: string, values: Partial<UserRow>) =>
-  deps.db
-    .update(users)
-    .set({ ...values, updatedAt: unixSeconds(deps.clock) })
-    .where(eq(users.id, userId))
-    .run()
+const setUser = (deps: TOTPEnrolmentDeps, userId: string, values: UserChanges) =>
+  deps.users.update(userId, values)
 
 /**
  * Starts enrolment: a new secret, kept sealed (AES-256-GCM, bound to the user) as pending
@@ -34,7 +31,7 @@ const setUser = (deps: TOTPEnrolmentDeps, userId: string, values: Partial<UserRo
 export async function setupTOTP(
   deps: TOTPEnrolmentDeps,
   user: UserRow,
-): Promise<{ secret: string; otpauth_uri: string; qr_svg: string }> {
+): Promise<{ secret: string; uri: string; qrSVG: string }> {
   const secret = await deps.totp.newSecret()
   setUser(deps, user.id, {
     totpPendingSealed: deps.secretKeys.encrypt('totp-secret', secret, user.id),
@@ -42,7 +39,7 @@ export async function setupTOTP(
   const uri = await deps.totp.uri(secret, deps.issuerName, user.username)
   const QRCode = (await loadQRCode()).default
   const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
-  return { secret, otpauth_uri: uri, qr_svg: svg }
+  return { secret, uri, qrSVG: svg }
 }
 
 /** Activates the pending secret with a correct code; returns ten new recovery codes, once. */
@@ -51,7 +48,7 @@ export async function confirmTOTP(
   user: UserRow,
   code: string,
   context: RequestContext,
-): Promise<{ recovery_codes: string[] }> {
+): Promise<string[]> {
   if (!user.totpPendingSealed) throw invalidRequest('code: start with POST /v1/me/totp/setup')
   const secret = deps.secretKeys.decrypt('totp-secret', user.totpPendingSealed, user.id)
   const step = await deps.totp.verify(secret, code, null)
@@ -64,16 +61,41 @@ export async function confirmTOTP(
   })
   const codes = deps.recoveryCodes.regenerate(user.id)
   deps.audit.record({ type: 'totp.enabled', userId: user.id, actorId: user.id, context })
-  return { recovery_codes: codes }
+  return codes
 }
 
-export function removeTOTP(
-  deps: TOTPEnrolmentDeps,
+/**
+ * Removes the authenticator app after re-checking the password. Recovery codes stay while a
+ * passkey is still a second factor they can stand in for.
+ */
+export async function removeTOTP(
+  deps: TOTPEnrolmentDeps & AccountDeps,
   user: UserRow,
-  keepRecoveryCodes: boolean,
+  currentPassword: string,
   context: RequestContext,
-): void {
+): Promise<void> {
+  await confirmPassword(deps, user, currentPassword, context)
   setUser(deps, user.id, { totpSecretSealed: null, totpPendingSealed: null, totpLastStep: null })
-  if (!keepRecoveryCodes) deps.recoveryCodes.removeAll(user.id)
+  if (countPasskeys(deps.db, user.id) === 0) deps.recoveryCodes.removeAll(user.id)
   deps.audit.record({ type: 'totp.removed', userId: user.id, actorId: user.id, context })
+}
+
+/** Ten new recovery codes (the old ones stop working), after re-checking the password. */
+export async function regenerateRecoveryCodes(
+  deps: TOTPEnrolmentDeps & AccountDeps,
+  user: UserRow,
+  currentPassword: string,
+  context: RequestContext,
+): Promise<string[]> {
+  await confirmPassword(deps, user, currentPassword, context)
+  if (!user.totpSecretSealed && countPasskeys(deps.db, user.id) === 0) {
+    throw invalidRequest('current_password: enrol TOTP or a passkey first', 'current_password')
+  }
+  deps.audit.record({
+    type: 'recovery_codes.regenerated',
+    userId: user.id,
+    actorId: user.id,
+    context,
+  })
+  return deps.recoveryCodes.regenerate(user.id)
 }

@@ -55,6 +55,9 @@ export function newUserRow(input: {
 
 export type Users = ReturnType<typeof createUsers>
 
+/** What may change on a user row; ids, usernames and creation times never do. */
+export type UserChanges = Partial<Omit<UserRow, 'id' | 'username' | 'createdAt' | 'updatedAt'>>
+
 export function createUsers(deps: {
   db: DB
   clock: Clock
@@ -127,6 +130,26 @@ export function createUsers(deps: {
         .set({ passwordHash, updatedAt: unixSeconds(clock) })
         .where(eq(users.id, userId))
         .run()
+    },
+
+    /**
+     * Every change to a user row goes through here (this module is the table's one writer);
+     * `updatedAt` follows the clock.
+     */
+    update(userId: string, changes: UserChanges): void {
+      db.update(users)
+        .set({ ...changes, updatedAt: unixSeconds(clock) })
+        .where(eq(users.id, userId))
+        .run()
+    },
+
+    remove(userId: string): void {
+      db.delete(users).where(eq(users.id, userId)).run()
+    },
+
+    /** Rows already checked (a whole import file, in the caller's transaction). */
+    insertChecked(row: UserRow): void {
+      db.insert(users).values(row).run()
     },
 
     /** Replaces a hash made with older parameters (or bcrypt) after a successful login. */

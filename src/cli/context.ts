@@ -3,13 +3,12 @@ import { systemClock } from '../clock.js'
 import { loadConfig, type Config, type Env } from '../config.js'
 import { closeDatabase, type Database } from '../db/client.js'
 import type { SecretKeys } from '../secret-keys.js'
-import { migrateDatabase } from '../db/migrate.js'
 import { createLogger } from '../logger.js'
 import { defaultMigrationsDir } from '../package-root.js'
 import { createReadiness } from '../readiness.js'
 import { resolveSecret } from '../secret-file.js'
-import { buildServices, type Services } from '../services.js'
-import { openChecked } from '../startup.js'
+import type { Services } from '../services.js'
+import { boot, openChecked } from '../startup.js'
 
 /** A command failed in a way the user can act on: one line, a chosen exit code. */
 export class CommandError extends Error {
@@ -39,25 +38,41 @@ export function configFrom(env: Env): Config {
 }
 
 /**
- * Opens the database the way the server does (same secret checks, pending migrations applied
- * with a backup first) and runs one command on the same services the routes use.
+ * Starts the way the server does (the same `boot()`: secret checks, pending migrations
+ * applied with a backup first, keys loaded) and runs one command on the same services the
+ * routes use. Nothing is bootstrapped: a command never makes a setup code.
  */
 export async function withServices<T>(
   env: Env,
   run: (context: CommandContext) => Promise<T> | T,
 ): Promise<T> {
-  return withDatabase(env, async ({ config, database, migrationsDir }, secretKeys) => {
-    await migrateDatabase(database, {
-      migrationsDir,
-      databasePath: config.databasePath,
-      clock: systemClock,
-    }).catch((error: Error) => {
-      throw new CommandError(error.message)
-    })
-    const logger = createLogger('silent')
-    const services = buildServices({ config, clock: systemClock, logger, database, secretKeys })
-    return run({ services, migrationsDir })
-  })
+  const config = configFrom(env)
+  const secret = resolveSecret(config.givenSecret, config.dataDir, config.databasePath)
+  if (!secret.ok) throw new CommandError(`configuration error: ${secret.error}`, 78)
+  const migrationsDir = defaultMigrationsDir()
+  const readiness = createReadiness()
+  const input = {
+    config,
+    secret: secret.secret,
+    clock: systemClock,
+    logger: createLogger('silent'),
+    migrationsDir,
+    readiness,
+  }
+  const booted = await boot(input, async () => undefined, 'command')
+  if (booted.kind === 'config-error') {
+    throw new CommandError(`configuration error: ${booted.message}`, 78)
+  }
+  const { services, database } = booted
+  try {
+    if (!services) {
+      const failed = Object.values(readiness.checks).find((check) => check.status === 'failed')
+      throw new CommandError(failed?.message ?? `cannot open ${config.databasePath}`)
+    }
+    return await run({ services, migrationsDir })
+  } finally {
+    if (database) closeDatabase(database)
+  }
 }
 
 /** Opens the database with the server's secret checks, migrating nothing. */
@@ -66,7 +81,7 @@ export async function withDatabase<T>(
   run: (context: DatabaseContext, secretKeys: SecretKeys) => Promise<T> | T,
 ): Promise<T> {
   const config = configFrom(env)
-  const secret = resolveSecret(config.givenSecret, config.dataDir)
+  const secret = resolveSecret(config.givenSecret, config.dataDir, config.databasePath)
   if (!secret.ok) throw new CommandError(`configuration error: ${secret.error}`, 78)
   const migrationsDir = defaultMigrationsDir()
   const logger = createLogger('silent')

@@ -1,8 +1,9 @@
 import { systemClock } from '../clock.js'
 import type { Env } from '../config.js'
+import { writeBackup } from '../db/client.js'
 import { migrateDatabase, planMigrations } from '../db/migrate.js'
 import { generateSecret } from '../secret-keys.js'
-import { CommandError, configFrom, withDatabase, withServices } from './context.js'
+import { CommandError, configFrom, withDatabase } from './context.js'
 import { resolveSecretFileStatus } from './secret-status.js'
 
 /** The commands that set a box up; returns what to print, or throws a CommandError. */
@@ -32,8 +33,9 @@ export async function runSetupCommand(
     case 'backup': {
       const file = args[0]
       if (!file) throw new CommandError('usage: hail-mary-auth backup <file>', 64)
-      return withServices(env, async ({ services }) => {
-        await services.database.sqlite.backup(file)
+      // The database as it is, pending migrations and all: a backup must not change it first.
+      return withDatabase(env, async ({ database }) => {
+        await writeBackup(database, file)
         return `backup written to ${file}`
       })
     }

@@ -51,7 +51,8 @@ export async function runUserCommand(
       const [name] = rest
       if (!name || rest.length !== 1) throw new CommandError(USAGE, 64)
       return onUser(env, name, (services, user) => {
-        const { code, expires_at } = issueMemberResetCode(services, user.id, CLI)
+        const { code, expiresAt } = issueMemberResetCode(services, user.id, CLI)
+        const expires_at = new Date(expiresAt * 1000).toISOString()
         return `one-time code for ${user.username}, valid until ${expires_at} (POST /v1/password-reset):\n${code}`
       })
     }

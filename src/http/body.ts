@@ -52,9 +52,14 @@ async function readText(c: Context): Promise<string> {
 
 /** Reads and validates a JSON body; a 400 names the first field at fault. */
 export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const result = schema.safeParse(await readJSON(c))
+  return validate(schema, await readJSON(c))
+}
+
+/** Validates input (a JSON body, form fields) against a schema; a 400 names the field. */
+export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input)
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'body'
-  throw invalidRequest(`${field}: ${issue?.message ?? 'is not valid'}`)
+  throw invalidRequest(`${field}: ${issue?.message ?? 'is not valid'}`, field)
 }

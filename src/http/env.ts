@@ -1,8 +1,15 @@
 import type { IncomingMessage } from 'node:http'
 import type { VerifiedAccess } from '../auth/access-tokens.js'
 import type { RequestContext } from '../auth/audit.js'
+import type { SessionRow } from '../auth/sessions.js'
+import type { UserRow } from '../auth/users.js'
 import { addressLimitKey, type ClientAddress } from '../limits/client-address.js'
-import type { Services } from '../services.js'
+
+/** The signed-in person of a web UI request, resolved once by the UI's session middleware. */
+export interface SignedIn {
+  user: UserRow
+  session: SessionRow
+}
 
 /** Hono's typed context for this app. */
 export interface AppEnv {
@@ -10,8 +17,11 @@ export interface AppEnv {
   Variables: {
     requestId: string
     client: ClientAddress
-    services: Services
+    /** Set by the bearer guard: the verified token and its enabled user. */
     access: VerifiedAccess
+    user: UserRow
+    /** Set by the web UI's session middleware on every /ui request (null: signed out). */
+    signedIn: SignedIn | null
     /** A web UI form, read once by the CSRF check. */
     form: URLSearchParams
   }

@@ -74,11 +74,11 @@ export async function createTestApp(
     migrationsDir: defaultMigrationsDir(),
     readiness,
   }
-  const { app, close } = await startInProcess(input)
-  if (!readiness.services) throw new Error(JSON.stringify(readiness.checks))
+  const { app, services, close } = await startInProcess(input)
+  if (!services) throw new Error(JSON.stringify(readiness.checks))
   return {
     app,
-    services: readiness.services,
+    services,
     clock,
     logs,
     dataDir,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.js'
+import { createStartingApp } from '../../src/app.js'
 import { createLogger } from '../../src/logger.js'
 import { createReadiness } from '../../src/readiness.js'
 import { createTestApp } from '../helpers/app.js'
@@ -7,7 +7,7 @@ import { errorOf } from '../helpers/fixtures.js'
 
 describe('GET /healthz and /readyz', () => {
   it('is live but not ready while starting, and /v1 answers 503 not_ready', async () => {
-    const app = createApp({
+    const app = createStartingApp({
       logger: createLogger('silent'),
       readiness: createReadiness(),
       trustProxy: [],

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { DrizzleQueryError } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { createApp } from '../../src/app.js'
+import { createShell } from '../../src/app.js'
 import { createLogger } from '../../src/logger.js'
 import { createReadiness } from '../../src/readiness.js'
 
@@ -14,7 +14,7 @@ describe('the error handler', () => {
         done()
       },
     })
-    const app = createApp({
+    const app = createShell({
       logger: createLogger('info', sink),
       readiness: createReadiness(),
       trustProxy: [],

@@ -1,48 +1,55 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { UserRow } from '../../auth/users.js'
+import type { AccessTokens } from '../../auth/access-tokens.js'
+import { isPinOnly } from '../../auth/session-strength.js'
+import type { Sessions } from '../../auth/sessions.js'
+import type { UserRow, Users } from '../../auth/users.js'
 import { forbidden, stepUpRequired, unauthorized } from '../../errors.js'
 import type { AppEnv } from '../env.js'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/
 
+export interface GuardDeps {
+  accessTokens: Pick<AccessTokens, 'verifyCached'>
+  sessions: Pick<Sessions, 'isActive'>
+  users: Pick<Users, 'findById'>
+}
+
+export type Guards = ReturnType<typeof createGuards>
+
 /**
- * Every protected route: a valid access token (signature, alg, iss, aud, exp, typ) whose
- * session has not been revoked (API §5).
+ * The authentication of bearer routes, built once. Each route group applies what it needs
+ * itself, so no group depends on being mounted after another.
  */
-export function bearer(): MiddlewareHandler<AppEnv> {
-  return async function bearerMiddleware(c, next) {
+export function createGuards(deps: GuardDeps) {
+  /**
+   * A valid access token (signature, alg, iss, aud, exp, typ) whose session has not been
+   * revoked and whose user is enabled (API §5). The user is looked up once, here.
+   */
+  const bearer: MiddlewareHandler<AppEnv> = async function bearerMiddleware(c, next) {
     const match = BEARER.exec(c.req.header('authorization') ?? '')
     if (!match) throw unauthorized()
-    const services = c.get('services')
-    const access = await services.accessTokens.verifyCached(match[1]!)
-    if (!access || !services.sessions.isActive(access.sid)) throw unauthorized()
+    const access = await deps.accessTokens.verifyCached(match[1]!)
+    if (!access || !deps.sessions.isActive(access.sid)) throw unauthorized()
+    const user = deps.users.findById(access.sub)
+    if (!user || user.disabled) throw unauthorized()
     c.set('access', access)
+    c.set('user', user)
     await next()
   }
-}
 
-/** A PIN alone is enough to look, not to change anything (API §5). */
-export function requireStrongSession(options: { except?: string } = {}): MiddlewareHandler<AppEnv> {
-  return async function requireStrongSessionMiddleware(c, next) {
-    const amr = c.get('access').amr
-    if (amr.length === 1 && amr[0] === 'pin' && c.req.path !== options.except)
-      throw stepUpRequired()
+  /** A PIN alone is enough to look, not to change anything (API §5). */
+  const strong: MiddlewareHandler<AppEnv> = async function strongSessionMiddleware(c, next) {
+    if (isPinOnly(c.get('access').amr)) throw stepUpRequired()
     await next()
   }
-}
 
-export function requireAdmin(): MiddlewareHandler<AppEnv> {
-  return async function requireAdminMiddleware(c, next) {
-    const access = c.get('access')
-    const user = c.get('services').users.findById(access.sub)
-    if (!user || user.disabled || user.role !== 'admin') throw forbidden()
+  const admin: MiddlewareHandler<AppEnv> = async function adminMiddleware(c, next) {
+    if (c.get('user').role !== 'admin') throw forbidden()
     await next()
   }
+
+  return { bearer, strong, admin }
 }
 
-/** The signed-in user of a bearer-protected request; 401 once disabled or deleted. */
-export function currentUser(c: Context<AppEnv>): UserRow {
-  const user = c.get('services').users.findById(c.get('access').sub)
-  if (!user || user.disabled) throw unauthorized()
-  return user
-}
+/** The signed-in user of a bearer-protected request (set by the bearer guard). */
+export const currentUser = (c: Context<AppEnv>): UserRow => c.get('user')

@@ -1,34 +1,25 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { redeemSetupCode } from '../../auth/first-admin.js'
 import { loginWithPassword } from '../../auth/password-login.js'
-import { publicUser } from '../../auth/users.js'
 import { parseBody } from '../body.js'
+import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
+import { passwordLoginBody, setupBody } from '../schemas.js'
+import { publicUser } from '../views.js'
 
-const credential = (max: number) => z.string().min(1).max(max)
-export const passwordLoginBody = z.object({
-  username: credential(256),
-  // Longer than any valid password, so the 400 never tells "too long" from "wrong".
-  password: credential(1024),
-})
-const setupBody = z.object({
-  code: credential(128),
-  username: credential(256),
-  password: credential(1024),
-})
+export type LoginRouteDeps = DepsOf<typeof loginWithPassword> & DepsOf<typeof redeemSetupCode>
 
-export function loginRoutes(): Hono<AppEnv> {
+export function loginRoutes(deps: LoginRouteDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
 
   routes.post('/login/password', async (c) => {
     const body = await parseBody(c, passwordLoginBody)
-    return c.json(await loginWithPassword(c.get('services'), body, requestContext(c)))
+    return c.json(await loginWithPassword(deps, body, requestContext(c)))
   })
 
   routes.post('/setup', async (c) => {
     const body = await parseBody(c, setupBody)
-    const user = await redeemSetupCode(c.get('services'), body, requestContext(c))
+    const user = await redeemSetupCode(deps, body, requestContext(c))
     return c.json({ user: publicUser(user) }, 201)
   })
 

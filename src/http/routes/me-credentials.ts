@@ -1,58 +1,45 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { changePassword, removePIN, setPIN, setQuickLogin } from '../../auth/account.js'
 import { parseBody } from '../body.js'
-import { currentUser } from '../middleware/bearer.js'
+import type { DepsOf } from '../deps-of.js'
+import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
+import { passwordChangeBody, pinBody, quickLoginOptInBody } from '../schemas.js'
 
-const pinBody = z.object({
-  pin: z.string().min(1).max(64),
-  current_password: z.string().min(1).max(1024),
-})
-const quickLoginBody = z.object({ enabled: z.boolean() })
-const passwordBody = z.object({
-  current_password: z.string().min(1).max(1024),
-  new_password: z.string().min(1).max(1024),
-})
+export type MeCredentialDeps = DepsOf<typeof changePassword> & { guards: Guards }
 
-/** PIN and quick-login opt-in; mounted behind bearer + a strong (non-PIN) session. */
-export function meCredentialRoutes(): Hono<AppEnv> {
+/** Password, PIN and quick-login opt-in of the signed-in person (strong session only). */
+export function meCredentialRoutes(deps: MeCredentialDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
+  for (const path of ['/me/password', '/me/pin', '/me/quick-login'])
+    routes.use(path, deps.guards.bearer, deps.guards.strong)
 
   routes.put('/me/password', async (c) => {
-    const body = await parseBody(c, passwordBody)
-    await changePassword(
-      c.get('services'),
-      currentUser(c),
-      {
-        currentPassword: body.current_password,
-        newPassword: body.new_password,
-        sessionId: c.get('access').sid,
-      },
-      requestContext(c),
-    )
+    const body = await parseBody(c, passwordChangeBody)
+    const input = {
+      currentPassword: body.current_password,
+      newPassword: body.new_password,
+      sessionId: c.get('access').sid,
+    }
+    await changePassword(deps, c.get('user'), input, requestContext(c))
     return c.body(null, 204)
   })
 
   routes.put('/me/pin', async (c) => {
     const body = await parseBody(c, pinBody)
-    await setPIN(
-      c.get('services'),
-      currentUser(c),
-      { pin: body.pin, currentPassword: body.current_password },
-      requestContext(c),
-    )
+    const input = { pin: body.pin, currentPassword: body.current_password }
+    await setPIN(deps, c.get('user'), input, requestContext(c))
     return c.body(null, 204)
   })
 
   routes.delete('/me/pin', (c) => {
-    removePIN(c.get('services'), currentUser(c), requestContext(c))
+    removePIN(deps, c.get('user'), requestContext(c))
     return c.body(null, 204)
   })
 
   routes.put('/me/quick-login', async (c) => {
-    const { enabled } = await parseBody(c, quickLoginBody)
-    setQuickLogin(c.get('services'), currentUser(c), enabled, requestContext(c))
+    const { enabled } = await parseBody(c, quickLoginOptInBody)
+    setQuickLogin(deps, c.get('user'), enabled, requestContext(c))
     return c.body(null, 204)
   })
 

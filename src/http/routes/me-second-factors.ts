@@ -1,103 +1,86 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { RegistrationResponseJSON } from '@simplewebauthn/server'
-import { confirmPassword } from '../../auth/account.js'
 import {
-  countPasskeys,
   deletePasskey,
   listPasskeys,
   passkeyRegistrationOptions,
-  publicPasskey,
   registerPasskey,
   renamePasskey,
 } from '../../auth/passkeys.js'
-import { confirmTOTP, removeTOTP, setupTOTP } from '../../auth/totp-enrolment.js'
-import { invalidRequest } from '../../errors.js'
+import {
+  confirmTOTP,
+  regenerateRecoveryCodes,
+  removeTOTP,
+  setupTOTP,
+} from '../../auth/totp-enrolment.js'
 import { parseBody } from '../body.js'
-import { currentUser } from '../middleware/bearer.js'
+import type { DepsOf } from '../deps-of.js'
+import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
-import { webauthnResponse } from './mfa-login.js'
+import {
+  currentPasswordBody,
+  passkeyRegisterBody,
+  passkeyRenameBody,
+  totpConfirmBody,
+} from '../schemas.js'
+import { passkeyView } from '../views.js'
 
-const passwordBody = z.object({ current_password: z.string().min(1).max(1024) })
-const name = z.string().trim().min(1).max(64)
-const registerBody = z.object({
-  registration_id: z.string().min(1).max(128),
-  response: webauthnResponse,
-  name: name.default('Passkey'),
-})
+export type MeSecondFactorDeps = DepsOf<typeof removeTOTP> &
+  DepsOf<typeof registerPasskey> & { guards: Guards }
 
 /** TOTP, recovery codes and passkeys of the signed-in person (strong session only). */
-export function meSecondFactorRoutes(): Hono<AppEnv> {
+export function meSecondFactorRoutes(deps: MeSecondFactorDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
+  for (const path of ['/me/totp', '/me/totp/*', '/me/recovery-codes', '/me/passkeys', '/me/passkeys/*'])
+    routes.use(path, deps.guards.bearer, deps.guards.strong)
 
-  routes.post('/me/totp/setup', async (c) =>
-    c.json(await setupTOTP(c.get('services'), currentUser(c))),
-  )
+  routes.post('/me/totp/setup', async (c) => {
+    const setup = await setupTOTP(deps, c.get('user'))
+    return c.json({ secret: setup.secret, otpauth_uri: setup.uri, qr_svg: setup.qrSVG })
+  })
 
   routes.post('/me/totp/confirm', async (c) => {
-    const { code } = await parseBody(c, z.object({ code: z.string().min(1).max(16) }))
-    return c.json(
-      await confirmTOTP(c.get('services'), currentUser(c), code.trim(), requestContext(c)),
-    )
+    const { code } = await parseBody(c, totpConfirmBody)
+    const codes = await confirmTOTP(deps, c.get('user'), code.trim(), requestContext(c))
+    return c.json({ recovery_codes: codes })
   })
 
   routes.delete('/me/totp', async (c) => {
-    const { current_password } = await parseBody(c, passwordBody)
-    const services = c.get('services')
-    const user = currentUser(c)
-    await confirmPassword(services, user, current_password, requestContext(c))
-    removeTOTP(services, user, countPasskeys(services.db, user.id) > 0, requestContext(c))
+    const { current_password } = await parseBody(c, currentPasswordBody)
+    await removeTOTP(deps, c.get('user'), current_password, requestContext(c))
     return c.body(null, 204)
   })
 
   routes.post('/me/recovery-codes', async (c) => {
-    const { current_password } = await parseBody(c, passwordBody)
-    const services = c.get('services')
-    const user = currentUser(c)
-    await confirmPassword(services, user, current_password, requestContext(c))
-    if (!user.totpSecretSealed && countPasskeys(services.db, user.id) === 0) {
-      throw invalidRequest('current_password: enrol TOTP or a passkey first')
-    }
-    services.audit.record({
-      type: 'recovery_codes.regenerated',
-      userId: user.id,
-      actorId: user.id,
-      context: requestContext(c),
-    })
-    return c.json({ recovery_codes: services.recoveryCodes.regenerate(user.id) })
+    const { current_password } = await parseBody(c, currentPasswordBody)
+    const user = c.get('user')
+    const codes = await regenerateRecoveryCodes(deps, user, current_password, requestContext(c))
+    return c.json({ recovery_codes: codes })
   })
 
   routes.post('/me/passkeys/options', async (c) =>
-    c.json(await passkeyRegistrationOptions(c.get('services'), currentUser(c))),
+    c.json(await passkeyRegistrationOptions(deps, c.get('user'))),
   )
 
   routes.post('/me/passkeys', async (c) => {
-    const body = await parseBody(c, registerBody)
+    const body = await parseBody(c, passkeyRegisterBody)
     const response = body.response as unknown as RegistrationResponseJSON
-    const row = await registerPasskey(
-      c.get('services'),
-      currentUser(c),
-      { registrationId: body.registration_id, response, name: body.name },
-      requestContext(c),
-    )
-    return c.json(publicPasskey(row), 201)
+    const input = { registrationId: body.registration_id, response, name: body.name }
+    const row = await registerPasskey(deps, c.get('user'), input, requestContext(c))
+    return c.json(passkeyView(row), 201)
   })
 
   routes.get('/me/passkeys', (c) =>
-    c.json({ passkeys: listPasskeys(c.get('services').db, currentUser(c).id).map(publicPasskey) }),
+    c.json({ passkeys: listPasskeys(deps.db, c.get('user').id).map(passkeyView) }),
   )
 
   routes.patch('/me/passkeys/:id', async (c) => {
-    const body = await parseBody(c, z.object({ name }))
-    return c.json(
-      publicPasskey(
-        renamePasskey(c.get('services'), currentUser(c).id, c.req.param('id'), body.name),
-      ),
-    )
+    const { name } = await parseBody(c, passkeyRenameBody)
+    return c.json(passkeyView(renamePasskey(deps, c.get('user').id, c.req.param('id'), name)))
   })
 
   routes.delete('/me/passkeys/:id', (c) => {
-    deletePasskey(c.get('services'), currentUser(c).id, c.req.param('id'), requestContext(c))
+    deletePasskey(deps, c.get('user').id, c.req.param('id'), requestContext(c))
     return c.body(null, 204)
   })
 

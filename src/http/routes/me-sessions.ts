@@ -1,31 +1,20 @@
 import { Hono } from 'hono'
-import { notFound } from '../../errors.js'
-import { currentUser } from '../middleware/bearer.js'
+import { revokeOwnSession, type OwnSessionsDeps } from '../../auth/own-sessions.js'
+import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
 
 /** The signed-in person's own sessions: see where they are signed in, end any of them. */
-export function meSessionRoutes(): Hono<AppEnv> {
+export function meSessionRoutes(deps: OwnSessionsDeps & { guards: Guards }): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
+  routes.use('/me/sessions', deps.guards.bearer, deps.guards.strong)
+  routes.use('/me/sessions/*', deps.guards.bearer, deps.guards.strong)
 
-  routes.get('/me/sessions', (c) => {
-    const sessions = c.get('services').sessions.listLive(currentUser(c).id, c.get('access').sid)
-    return c.json({ sessions })
-  })
+  routes.get('/me/sessions', (c) =>
+    c.json({ sessions: deps.sessions.listLive(c.get('user').id, c.get('access').sid) }),
+  )
 
   routes.delete('/me/sessions/:id', (c) => {
-    const services = c.get('services')
-    const user = currentUser(c)
-    const session = services.sessions.findById(c.req.param('id'))
-    if (!session || session.userId !== user.id || session.revokedAt !== null)
-      throw notFound('No such session.')
-    services.sessions.revoke(session.id)
-    services.audit.record({
-      type: 'session.revoked',
-      userId: user.id,
-      actorId: user.id,
-      context: requestContext(c),
-      detail: { session_id: session.id },
-    })
+    revokeOwnSession(deps, c.get('user'), c.req.param('id'), requestContext(c))
     return c.body(null, 204)
   })
 

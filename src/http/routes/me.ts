@@ -1,19 +1,16 @@
 import { Hono } from 'hono'
 import { userMethods } from '../../auth/household.js'
-import { publicUser } from '../../auth/users.js'
-import { bearer, currentUser, requireStrongSession } from '../middleware/bearer.js'
+import type { DB } from '../../db/client.js'
+import type { Guards } from '../middleware/bearer.js'
 import type { AppEnv } from '../env.js'
+import { methodsView, publicUser } from '../views.js'
 
-export function meRoutes(): Hono<AppEnv> {
+/** `GET /v1/me`: the one bearer route a PIN-only session may read (API §5). */
+export function meRoutes(deps: { db: DB; guards: Guards }): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  // Hono's `/me/*` also matches `/me` itself, which a PIN-only session may read; nothing
-  // under /me/* (§5).
-  routes.use('/me/*', bearer(), requireStrongSession({ except: '/v1/me' }))
-
-  routes.get('/me', (c) => {
-    const user = currentUser(c)
-    return c.json({ ...publicUser(user), methods: userMethods(c.get('services').db, user) })
+  routes.get('/me', deps.guards.bearer, (c) => {
+    const user = c.get('user')
+    return c.json({ ...publicUser(user), methods: methodsView(userMethods(deps.db, user)) })
   })
-
   return routes
 }

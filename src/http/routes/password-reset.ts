@@ -1,23 +1,16 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { redeemResetCode } from '../../auth/password-reset.js'
 import { parseBody } from '../body.js'
+import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
+import { resetBody } from '../schemas.js'
 
-const resetBody = z.object({
-  code: z.string().min(1).max(128),
-  new_password: z.string().min(1).max(1024),
-})
-
-export function passwordResetRoutes(): Hono<AppEnv> {
+export function passwordResetRoutes(deps: DepsOf<typeof redeemResetCode>): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
   routes.post('/password-reset', async (c) => {
     const body = await parseBody(c, resetBody)
-    await redeemResetCode(
-      c.get('services'),
-      { code: body.code, newPassword: body.new_password },
-      requestContext(c),
-    )
+    const input = { code: body.code, newPassword: body.new_password }
+    await redeemResetCode(deps, input, requestContext(c))
     return c.body(null, 204)
   })
   return routes

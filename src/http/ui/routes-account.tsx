@@ -1,204 +1,180 @@
 import { Hono } from 'hono'
 import type { RegistrationResponseJSON } from '@simplewebauthn/server'
-import {
-  changePassword,
-  confirmPassword,
-  removePIN,
-  setPIN,
-  setQuickLogin,
-} from '../../auth/account.js'
+import { changePassword, removePIN, setPIN, setQuickLogin } from '../../auth/account.js'
 import { userMethods } from '../../auth/household.js'
+import { revokeOwnSession, type OwnSessionsDeps } from '../../auth/own-sessions.js'
 import {
-  countPasskeys,
   deletePasskey,
   listPasskeys,
   passkeyRegistrationOptions,
-  publicPasskey,
   registerPasskey,
   renamePasskey,
 } from '../../auth/passkeys.js'
 import { confirmTOTP, removeTOTP, setupTOTP } from '../../auth/totp-enrolment.js'
-import { invalidRequest, notFound, stepUpRequired, unauthorized } from '../../errors.js'
-import { z } from 'zod'
-import { parseBody } from '../body.js'
-import { webauthnResponse } from '../routes/mfa-login.js'
-import { requestContext, type AppEnv } from '../env.js'
+import { stepUpRequired, unauthorized } from '../../errors.js'
+import { parseBody, validate } from '../body.js'
+import type { DepsOf } from '../deps-of.js'
+import { requestContext, type AppEnv, type SignedIn } from '../env.js'
+import { passkeyRegisterBody, passkeyRenameBody } from '../schemas.js'
+import { methodsView, passkeyView } from '../views.js'
 import { AccountPage, type AccountView } from './pages/account.js'
 import {
   attempt,
   formValue,
-  isPinOnly,
+  isPinOnlySession,
   pageBase,
   render,
-  uiUser,
+  signedInOf,
   type UIContext,
+  type UIMessage,
+  type UIShell,
 } from './ui-context.js'
 
-const uiPasskeyBody = z.object({
-  registration_id: z.string().min(1).max(128),
-  response: webauthnResponse,
-  name: z.string().trim().min(1).max(64).default('Passkey'),
-})
+export type UIAccountDeps = DepsOf<typeof changePassword> &
+  DepsOf<typeof removeTOTP> &
+  DepsOf<typeof registerPasskey> &
+  OwnSessionsDeps
 
-function signedIn(c: UIContext) {
-  const signed = uiUser(c)
-  // The middleware below already sent signed-out visitors to sign-in; a session ended
-  // meanwhile (signed out in another tab) answers 401 rather than an error.
-  if (!signed) throw unauthorized()
-  return signed
-}
-
-function accountView(c: UIContext, extra: Partial<AccountView> = {}): AccountView {
-  const { user, session } = signedIn(c)
-  const { db } = c.get('services')
-  return {
-    username: user.username,
-    displayName: user.displayName,
-    pinOnly: isPinOnly(session),
-    methods: userMethods(db, user),
-    passkeys: listPasskeys(db, user.id).map(publicPasskey),
-    sessions: c.get('services').sessions.listLive(user.id, session.id),
-    ...extra,
-  }
-}
-
-const accountPage = (
-  c: UIContext,
-  extra: Partial<AccountView> = {},
-  message?: { kind: 'error' | 'info'; text: string },
-) => <AccountPage {...pageBase(c)} view={accountView(c, extra)} message={message ?? null} />
-
-/** A credential change from the account page: strong session only, then the page again. */
-function change(c: UIContext, run: () => Promise<string | Partial<AccountView>>) {
-  return attempt(
-    c,
-    async () => {
-      const { session } = signedIn(c)
-      if (isPinOnly(session)) throw stepUpRequired()
-      const result = await run()
-      return typeof result === 'string'
-        ? render(c, accountPage(c, {}, { kind: 'info', text: result }))
-        : render(c, accountPage(c, result))
-    },
-    (message) => accountPage(c, {}, message),
-  )
-}
-
-export function uiAccountRoutes(): Hono<AppEnv> {
+/** The account page of the signed-in person: the same use cases as /v1/me/*. */
+export function uiAccountRoutes(deps: UIAccountDeps & UIShell): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  routes.use('/account', async (c, next) => (uiUser(c) ? next() : c.redirect('/ui/sign-in', 303)))
-  routes.use('/account/*', async (c, next) => (uiUser(c) ? next() : c.redirect('/ui/sign-in', 303)))
+  const redirectSignedOut = async (c: UIContext, next: () => Promise<void>) =>
+    signedInOf(c) ? next() : c.redirect('/ui/sign-in', 303)
+  routes.use('/account', redirectSignedOut)
+  routes.use('/account/*', redirectSignedOut)
+
+  // The middleware above sent signed-out visitors to sign-in; a session ended meanwhile (in
+  // another tab) answers 401 rather than an error.
+  function signedIn(c: UIContext): SignedIn {
+    const signed = signedInOf(c)
+    if (!signed) throw unauthorized()
+    return signed
+  }
+
+  /** The same rule as the API's strong-session guard: a PIN alone may look, not change. */
+  function strong(c: UIContext): SignedIn {
+    const signed = signedIn(c)
+    if (isPinOnlySession(signed)) throw stepUpRequired()
+    return signed
+  }
+
+  function accountView(c: UIContext, extra: Partial<AccountView> = {}): AccountView {
+    const { user, session } = signedIn(c)
+    return {
+      username: user.username,
+      displayName: user.displayName,
+      pinOnly: isPinOnlySession({ user, session }),
+      methods: methodsView(userMethods(deps.db, user)),
+      passkeys: listPasskeys(deps.db, user.id).map(passkeyView),
+      sessions: deps.sessions.listLive(user.id, session.id),
+      ...extra,
+    }
+  }
+
+  const accountPage = (c: UIContext, extra: Partial<AccountView> = {}, message?: UIMessage) => (
+    <AccountPage {...pageBase(deps, c)} view={accountView(c, extra)} message={message ?? null} />
+  )
+
+  /** A credential change from the account page: strong session only, then the page again. */
+  function change(
+    c: UIContext,
+    run: (signed: SignedIn) => Promise<string | Partial<AccountView>>,
+  ) {
+    return attempt(
+      c,
+      async () => {
+        const result = await run(strong(c))
+        return typeof result === 'string'
+          ? render(c, accountPage(c, {}, { kind: 'info', text: result }))
+          : render(c, accountPage(c, result))
+      },
+      (message) => accountPage(c, {}, message),
+    )
+  }
 
   routes.get('/account', (c) => render(c, accountPage(c)))
 
   routes.post('/account/password', (c) =>
-    change(c, async () => {
-      const { user, session } = signedIn(c)
+    change(c, async ({ user, session }) => {
       const input = {
         currentPassword: formValue(c, 'current_password'),
         newPassword: formValue(c, 'new_password'),
         sessionId: session.id,
       }
-      await changePassword(c.get('services'), user, input, requestContext(c))
+      await changePassword(deps, user, input, requestContext(c))
       return 'Password changed; your other sessions were signed out.'
     }),
   )
   routes.post('/account/pin', (c) =>
-    change(c, async () => {
+    change(c, async ({ user }) => {
       const input = { pin: formValue(c, 'pin'), currentPassword: formValue(c, 'current_password') }
-      await setPIN(c.get('services'), signedIn(c).user, input, requestContext(c))
+      await setPIN(deps, user, input, requestContext(c))
       return 'PIN set.'
     }),
   )
   routes.post('/account/pin/remove', (c) =>
-    change(c, async () => {
-      removePIN(c.get('services'), signedIn(c).user, requestContext(c))
+    change(c, async ({ user }) => {
+      removePIN(deps, user, requestContext(c))
       return 'PIN removed.'
     }),
   )
   routes.post('/account/quick-login', (c) =>
-    change(c, async () => {
+    change(c, async ({ user }) => {
       const enabled = formValue(c, 'enabled') === 'true'
-      setQuickLogin(c.get('services'), signedIn(c).user, enabled, requestContext(c))
+      setQuickLogin(deps, user, enabled, requestContext(c))
       return enabled ? 'You are in the household picker.' : 'You left the household picker.'
     }),
   )
   routes.post('/account/totp/setup', (c) =>
-    change(c, async () => {
-      const setup = await setupTOTP(c.get('services'), signedIn(c).user)
-      return {
-        totpSetup: {
-          secret: setup.secret,
-          qrDataURI: `data:image/svg+xml;base64,${Buffer.from(setup.qr_svg).toString('base64')}`,
-        },
-      }
+    change(c, async ({ user }) => {
+      const setup = await setupTOTP(deps, user)
+      const qrDataURI = `data:image/svg+xml;base64,${Buffer.from(setup.qrSVG).toString('base64')}`
+      return { totpSetup: { secret: setup.secret, qrDataURI } }
     }),
   )
   routes.post('/account/totp/confirm', (c) =>
-    change(c, async () => {
-      const { recovery_codes } = await confirmTOTP(
-        c.get('services'),
-        signedIn(c).user,
-        formValue(c, 'code').trim(),
-        requestContext(c),
-      )
-      return { recoveryCodes: recovery_codes }
+    change(c, async ({ user }) => {
+      const code = formValue(c, 'code').trim()
+      return { recoveryCodes: await confirmTOTP(deps, user, code, requestContext(c)) }
     }),
   )
   routes.post('/account/totp/remove', (c) =>
-    change(c, async () => {
-      const services = c.get('services')
-      const { user } = signedIn(c)
-      await confirmPassword(services, user, formValue(c, 'current_password'), requestContext(c))
-      removeTOTP(services, user, countPasskeys(services.db, user.id) > 0, requestContext(c))
+    change(c, async ({ user }) => {
+      await removeTOTP(deps, user, formValue(c, 'current_password'), requestContext(c))
       return 'Authenticator app removed.'
     }),
   )
   routes.post('/account/passkeys/:id/rename', (c) =>
-    change(c, async () => {
-      const name = formValue(c, 'name').trim()
-      if (!name || name.length > 64) throw invalidRequest('name: 1–64 characters')
-      renamePasskey(c.get('services'), signedIn(c).user.id, c.req.param('id'), name)
+    change(c, async ({ user }) => {
+      const { name } = validate(passkeyRenameBody, { name: formValue(c, 'name') })
+      renamePasskey(deps, user.id, c.req.param('id'), name)
       return 'Passkey renamed.'
     }),
   )
   routes.post('/account/passkeys/:id/delete', (c) =>
-    change(c, async () => {
-      deletePasskey(c.get('services'), signedIn(c).user.id, c.req.param('id'), requestContext(c))
+    change(c, async ({ user }) => {
+      deletePasskey(deps, user.id, c.req.param('id'), requestContext(c))
       return 'Passkey removed.'
     }),
   )
   routes.post('/account/sessions/:id/revoke', (c) =>
-    change(c, async () => {
-      const services = c.get('services')
-      const target = services.sessions.findById(c.req.param('id'))
-      if (!target || target.userId !== signedIn(c).user.id) throw notFound('No such session.')
-      services.sessions.revoke(target.id)
+    change(c, async ({ user }) => {
+      revokeOwnSession(deps, user, c.req.param('id'), requestContext(c))
       return 'Signed out there.'
     }),
   )
 
   // Passkey registration runs in the page script; these answer it as JSON.
-  routes.post('/account/passkeys/options', async (c) => {
-    const { user, session } = signedIn(c)
-    if (isPinOnly(session)) throw stepUpRequired()
-    return c.json(await passkeyRegistrationOptions(c.get('services'), user))
-  })
+  routes.post('/account/passkeys/options', async (c) =>
+    c.json(await passkeyRegistrationOptions(deps, strong(c).user)),
+  )
   routes.post('/account/passkeys', async (c) => {
-    const { user, session } = signedIn(c)
-    if (isPinOnly(session)) throw stepUpRequired()
-    const body = await parseBody(c, uiPasskeyBody)
-    const row = await registerPasskey(
-      c.get('services'),
-      user,
-      {
-        registrationId: body.registration_id,
-        response: body.response as unknown as RegistrationResponseJSON,
-        name: body.name,
-      },
-      requestContext(c),
-    )
-    return c.json(publicPasskey(row), 201)
+    const { user } = strong(c)
+    const body = await parseBody(c, passkeyRegisterBody)
+    const response = body.response as unknown as RegistrationResponseJSON
+    const input = { registrationId: body.registration_id, response, name: body.name }
+    const row = await registerPasskey(deps, user, input, requestContext(c))
+    return c.json(passkeyView(row), 201)
   })
 
   return routes

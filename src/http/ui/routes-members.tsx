@@ -1,67 +1,70 @@
 import { Hono } from 'hono'
 import { unlockUser } from '../../auth/admin.js'
-import { addMember, issueMemberResetCode, updateMember } from '../../auth/household.js'
+import {
+  addMember,
+  issueMemberResetCode,
+  requireUser,
+  updateMember,
+  type Actor,
+} from '../../auth/household.js'
 import { forbidden } from '../../errors.js'
+import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { MembersPage } from './pages/members.js'
 import {
   attempt,
   formValue,
-  isPinOnly,
+  isPinOnlySession,
   pageBase,
   render,
-  uiUser,
+  signedInOf,
   type UIContext,
+  type UIMessage,
+  type UIShell,
 } from './ui-context.js'
 
-function admin(c: UIContext) {
-  const signed = uiUser(c)
-  if (!signed) return null
-  if (signed.user.role !== 'admin' || isPinOnly(signed.session)) throw forbidden()
-  return signed.user
-}
+export type UIMembersDeps = DepsOf<typeof addMember> & DepsOf<typeof unlockUser>
 
-const membersPage = (
-  c: UIContext,
-  extra: {
-    resetCode?: { username: string; code: string }
-    message?: { kind: 'error' | 'info'; text: string }
-  } = {},
-) => (
-  <MembersPage
-    {...pageBase(c)}
-    members={c
-      .get('services')
-      .users.list()
-      .map((u) => ({
-        id: u.id,
-        username: u.username,
-        display_name: u.displayName,
-        role: u.role,
-        disabled: u.disabled,
-      }))}
-    resetCode={extra.resetCode ?? null}
-    message={extra.message ?? null}
-  />
-)
+type MembersExtra = { resetCode?: { username: string; code: string }; message?: UIMessage }
 
-/** The admin's members page, on the same functions as /v1/admin/*. */
-export function uiMembersRoutes(): Hono<AppEnv> {
+/** The admin's members page, on the same use cases as /v1/admin/*. */
+export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  routes.use('/members', async (c, next) => (admin(c) ? next() : c.redirect('/ui/sign-in', 303)))
-  routes.use('/members/*', async (c, next) => (admin(c) ? next() : c.redirect('/ui/sign-in', 303)))
 
-  const act = (
-    c: UIContext,
-    run: (actor: {
-      id: string
-      context: ReturnType<typeof requestContext>
-    }) => Promise<Parameters<typeof membersPage>[1]>,
-  ) =>
+  /** The same rule as the API's admin guard: an enabled admin with a strong session. */
+  function admin(c: UIContext) {
+    const signed = signedInOf(c)
+    if (!signed) return null
+    if (signed.user.role !== 'admin' || isPinOnlySession(signed)) throw forbidden()
+    return signed.user
+  }
+  const adminOnly = async (c: UIContext, next: () => Promise<void>) =>
+    admin(c) ? next() : c.redirect('/ui/sign-in', 303)
+  routes.use('/members', adminOnly)
+  routes.use('/members/*', adminOnly)
+
+  const membersPage = (c: UIContext, extra: MembersExtra = {}) => {
+    const members = deps.users.list().map((u) => ({
+      id: u.id,
+      username: u.username,
+      display_name: u.displayName,
+      role: u.role,
+      disabled: u.disabled,
+    }))
+    return (
+      <MembersPage
+        {...pageBase(deps, c)}
+        members={members}
+        resetCode={extra.resetCode ?? null}
+        message={extra.message ?? null}
+      />
+    )
+  }
+
+  const act = (c: UIContext, run: (actor: Actor & { id: string }) => Promise<MembersExtra>) =>
     attempt(
       c,
-      async () =>
-        render(c, membersPage(c, await run({ id: admin(c)!.id, context: requestContext(c) }))),
+      async () => render(c, membersPage(c, await run({ id: admin(c)!.id, context: requestContext(c) }))),
       (message) => membersPage(c, { message }),
     )
 
@@ -70,11 +73,8 @@ export function uiMembersRoutes(): Hono<AppEnv> {
     act(c, async (actor) => {
       const role = formValue(c, 'role') === 'admin' ? 'admin' : 'member'
       const displayName = formValue(c, 'display_name') || undefined
-      const { user, resetCode } = await addMember(
-        c.get('services'),
-        { username: formValue(c, 'username'), displayName, role },
-        actor,
-      )
+      const input = { username: formValue(c, 'username'), displayName, role } as const
+      const { user, resetCode } = await addMember(deps, input, actor)
       return { resetCode: { username: user.username, code: resetCode!.code } }
     }),
   )
@@ -82,28 +82,23 @@ export function uiMembersRoutes(): Hono<AppEnv> {
     act(c, async (actor) => {
       const role = formValue(c, 'role')
       const disabled = formValue(c, 'disabled')
-      updateMember(
-        c.get('services'),
-        c.req.param('id'),
-        {
-          role: role === 'admin' || role === 'member' ? role : undefined,
-          disabled: disabled === '' ? undefined : disabled === 'true',
-        },
-        actor,
-      )
+      const changes = {
+        role: role === 'admin' || role === 'member' ? (role as 'admin' | 'member') : undefined,
+        disabled: disabled === '' ? undefined : disabled === 'true',
+      }
+      updateMember(deps, c.req.param('id'), changes, actor)
       return { message: { kind: 'info', text: 'Saved.' } }
     }),
   )
   routes.post('/members/:id/reset-code', (c) =>
     act(c, async (actor) => {
-      const services = c.get('services')
-      const { code } = issueMemberResetCode(services, c.req.param('id'), actor)
-      return { resetCode: { username: services.users.findById(c.req.param('id'))!.username, code } }
+      const { code } = issueMemberResetCode(deps, c.req.param('id'), actor)
+      return { resetCode: { username: requireUser(deps, c.req.param('id')).username, code } }
     }),
   )
   routes.post('/members/:id/unlock', (c) =>
     act(c, async (actor) => {
-      unlockUser(c.get('services'), c.req.param('id'), actor.id, actor.context)
+      unlockUser(deps, c.req.param('id'), actor.id, actor.context!)
       return { message: { kind: 'info', text: 'Unlocked.' } }
     }),
   )

@@ -4,15 +4,16 @@ import { redeemSetupCode } from '../../auth/first-admin.js'
 import { loginWithRecoveryCode, loginWithTOTP } from '../../auth/mfa-login.js'
 import { loginWithPasskey, passkeyLoginOptions } from '../../auth/passkey-login.js'
 import { loginWithPassword } from '../../auth/password-login.js'
+import { redeemResetCode } from '../../auth/password-reset.js'
 import { listProfiles, loginWithPIN } from '../../auth/quick-login.js'
-import type { TokenResponse } from '../../auth/token-response.js'
-import { networkNotAllowed } from '../../errors.js'
-import { isInsideNetworks } from '../../limits/client-address.js'
-import { z } from 'zod'
+import { logout } from '../../auth/refresh.js'
+import type { Issuer, TokenResponse } from '../../auth/token-response.js'
+import type { CIDR } from '../../limits/cidr.js'
 import { parseBody } from '../body.js'
-import { webauthnResponse } from '../routes/mfa-login.js'
+import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
-import { clearSessionCookie, sessionCookie } from './cookies.js'
+import { householdNetworkOnly } from '../middleware/household-network.js'
+import { passkeyLoginOptionsBody, passkeyLoginVerifyBody } from '../schemas.js'
 import {
   HouseholdPage,
   ResetPage,
@@ -20,95 +21,97 @@ import {
   SetupPage,
   SignInPage,
 } from './pages/sign-in.js'
-import { redeemResetCode } from '../../auth/password-reset.js'
 import {
   attempt,
   checkedReturnTo,
   formValue,
   pageBase,
   render,
-  startBrowserSession,
-  uiUser,
+  signedInOf,
   type UIContext,
+  type UIShell,
 } from './ui-context.js'
 
+export type UISignInDeps = DepsOf<typeof loginWithPassword> &
+  DepsOf<typeof loginWithTOTP> &
+  DepsOf<typeof loginWithPasskey> &
+  DepsOf<typeof loginWithPIN> &
+  DepsOf<typeof redeemSetupCode> &
+  DepsOf<typeof redeemResetCode> &
+  DepsOf<typeof logout> & { issuer: Issuer; quickLoginNetworks: CIDR[] }
+
 const home = (returnTo: string | null) => returnTo ?? '/ui/account'
-const uiPasskeyVerifyBody = z.object({
-  login_id: z.string().min(1).max(128),
-  response: webauthnResponse,
-  return_to: z.string().max(2048).optional(),
-})
 
-/** After a sign-in step: either the browser is signed in, or the second step is shown. */
-function signedInOrSecondStep(
-  c: UIContext,
-  result: TokenResponse | { mfa_token: string; methods: string[] },
-  returnTo: string | null,
-) {
-  if ('refresh_token' in result) {
-    startBrowserSession(c, result)
-    return c.redirect(home(returnTo), 303)
-  }
-  return render(
-    c,
-    <SecondFactorPage
-      {...pageBase(c)}
-      mfaToken={result.mfa_token}
-      methods={result.methods}
-      returnTo={returnTo}
-    />,
-  )
-}
-
-export function uiSignInRoutes(): Hono<AppEnv> {
+export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
+  const base = (c: UIContext) => pageBase(deps, c)
+  const returnToOf = (value: string | null | undefined) => checkedReturnTo(deps, value)
+
+  /** Signs the browser in: the refresh token goes into the HttpOnly cookie, nothing else. */
+  const startBrowserSession = (c: UIContext, tokens: TokenResponse) =>
+    deps.cookies.setSession(c, tokens.refresh_token, tokens.refresh_expires_in)
+
+  /** After a sign-in step: either the browser is signed in, or the second step is shown. */
+  function signedInOrSecondStep(
+    c: UIContext,
+    result: TokenResponse | { mfa_token: string; methods: string[] },
+    returnTo: string | null,
+  ) {
+    if ('refresh_token' in result) {
+      startBrowserSession(c, result)
+      return c.redirect(home(returnTo), 303)
+    }
+    const page = (
+      <SecondFactorPage
+        {...base(c)}
+        mfaToken={result.mfa_token}
+        methods={result.methods}
+        returnTo={returnTo}
+      />
+    )
+    return render(c, page)
+  }
 
   routes.get('/', (c) => {
-    if (uiUser(c)) return c.redirect('/ui/account')
-    return c.redirect(c.get('services').users.count() === 0 ? '/ui/setup' : '/ui/sign-in')
+    if (signedInOf(c)) return c.redirect('/ui/account')
+    return c.redirect(deps.users.count() === 0 ? '/ui/setup' : '/ui/sign-in')
   })
 
-  routes.get('/setup', (c) => render(c, <SetupPage {...pageBase(c)} />))
+  routes.get('/setup', (c) => render(c, <SetupPage {...base(c)} />))
   routes.post('/setup', (c) =>
     attempt(
       c,
       async () => {
-        const services = c.get('services')
         const input = {
           code: formValue(c, 'code'),
           username: formValue(c, 'username'),
           password: formValue(c, 'password'),
         }
-        const user = await redeemSetupCode(services, input, requestContext(c))
-        startBrowserSession(
-          c,
-          await services.issuer.signIn(user, ['pwd'], requestContext(c), { method: 'setup' }),
-        )
+        const user = await redeemSetupCode(deps, input, requestContext(c))
+        const detail = { method: 'setup' }
+        startBrowserSession(c, await deps.issuer.signIn(user, ['pwd'], requestContext(c), detail))
         return c.redirect('/ui/account', 303)
       },
-      (message) => <SetupPage {...pageBase(c)} message={message} />,
+      (message) => <SetupPage {...base(c)} message={message} />,
     ),
   )
 
   routes.get('/sign-in', (c) => {
-    const returnTo = checkedReturnTo(c, c.req.query('return_to'))
-    return render(c, <SignInPage {...pageBase(c)} returnTo={returnTo} />)
+    const returnTo = returnToOf(c.req.query('return_to'))
+    return render(c, <SignInPage {...base(c)} returnTo={returnTo} />)
   })
   routes.post('/sign-in', (c) => {
-    const returnTo = checkedReturnTo(c, formValue(c, 'return_to'))
+    const returnTo = returnToOf(formValue(c, 'return_to'))
     const username = formValue(c, 'username')
     return attempt(
       c,
       async () => {
         const input = { username, password: formValue(c, 'password') }
-        return signedInOrSecondStep(
-          c,
-          await loginWithPassword(c.get('services'), input, requestContext(c)),
-          returnTo,
-        )
+        const result = await loginWithPassword(deps, input, requestContext(c))
+        return signedInOrSecondStep(c, result, returnTo)
       },
       (message) => (
-        <SignInPage {...pageBase(c)} returnTo={returnTo} username={username} message={message} />
+        <SignInPage {...base(c)} returnTo={returnTo} username={username} message={message} />
       ),
     )
   })
@@ -118,26 +121,21 @@ export function uiSignInRoutes(): Hono<AppEnv> {
     ['/sign-in/recovery-code', loginWithRecoveryCode],
   ] as const) {
     routes.post(path, (c) => {
-      const returnTo = checkedReturnTo(c, formValue(c, 'return_to'))
+      const returnTo = returnToOf(formValue(c, 'return_to'))
       const mfaToken = formValue(c, 'mfa_token')
       return attempt(
         c,
-        async () =>
-          signedInOrSecondStep(
-            c,
-            await complete(
-              c.get('services'),
-              { mfaToken, code: formValue(c, 'code') },
-              requestContext(c),
-            ),
-            returnTo,
-          ),
+        async () => {
+          const input = { mfaToken, code: formValue(c, 'code') }
+          const result = await complete(deps, input, requestContext(c))
+          return signedInOrSecondStep(c, result, returnTo)
+        },
         (message) =>
-          message.text.includes('expired') ? (
-            <SignInPage {...pageBase(c)} returnTo={returnTo} message={message} />
+          message.code === 'invalid_mfa_token' ? (
+            <SignInPage {...base(c)} returnTo={returnTo} message={message} />
           ) : (
             <SecondFactorPage
-              {...pageBase(c)}
+              {...base(c)}
               mfaToken={mfaToken}
               methods={['totp', 'webauthn', 'recovery_code']}
               returnTo={returnTo}
@@ -150,46 +148,39 @@ export function uiSignInRoutes(): Hono<AppEnv> {
 
   // The passkey ceremony runs in the page script; these answer it as JSON.
   routes.post('/passkey/options', async (c) => {
-    const body = await parseBody(c, z.object({ mfa_token: z.string().min(1).max(128).optional() }))
-    return c.json(await passkeyLoginOptions(c.get('services'), { mfaToken: body.mfa_token }))
+    const body = await parseBody(c, passkeyLoginOptionsBody.pick({ mfa_token: true }))
+    const input = { mfaToken: body.mfa_token }
+    return c.json(await passkeyLoginOptions(deps, input, requestContext(c)))
   })
   routes.post('/passkey/verify', async (c) => {
-    const body = await parseBody(c, uiPasskeyVerifyBody)
-    const returnTo = checkedReturnTo(c, body.return_to)
-    const tokens = await loginWithPasskey(
-      c.get('services'),
-      { loginId: body.login_id, response: body.response as unknown as AuthenticationResponseJSON },
-      requestContext(c),
-    )
-    startBrowserSession(c, tokens)
+    const body = await parseBody(c, passkeyLoginVerifyBody)
+    const returnTo = returnToOf(body.return_to)
+    const response = body.response as unknown as AuthenticationResponseJSON
+    const input = { loginId: body.login_id, response }
+    startBrowserSession(c, await loginWithPasskey(deps, input, requestContext(c)))
     return c.json({ redirect: home(returnTo) })
   })
 
+  const householdOnly = householdNetworkOnly(deps.quickLoginNetworks)
+  routes.use('/household', householdOnly)
   routes.get('/household', (c) => {
-    const { config, db } = c.get('services')
-    if (!isInsideNetworks(c.get('client'), config.quickLoginNetworks)) throw networkNotAllowed()
-    const profiles = listProfiles(db)
+    const profiles = listProfiles(deps.db)
     const chosen = profiles.find((p) => p.id === c.req.query('user')) ?? null
-    return render(c, <HouseholdPage {...pageBase(c)} profiles={profiles} chosen={chosen} />)
+    return render(c, <HouseholdPage {...base(c)} profiles={profiles} chosen={chosen} />)
   })
   routes.post('/household', (c) => {
-    const services = c.get('services')
-    if (!isInsideNetworks(c.get('client'), services.config.quickLoginNetworks))
-      throw networkNotAllowed()
     const userId = formValue(c, 'user_id')
-    const profiles = listProfiles(services.db)
+    const profiles = listProfiles(deps.db)
     return attempt(
       c,
       async () => {
-        startBrowserSession(
-          c,
-          await loginWithPIN(services, { userId, pin: formValue(c, 'pin') }, requestContext(c)),
-        )
+        const input = { userId, pin: formValue(c, 'pin') }
+        startBrowserSession(c, await loginWithPIN(deps, input, requestContext(c)))
         return c.redirect('/ui/account', 303)
       },
       (message) => (
         <HouseholdPage
-          {...pageBase(c)}
+          {...base(c)}
           profiles={profiles}
           chosen={profiles.find((p) => p.id === userId) ?? null}
           message={message}
@@ -198,43 +189,25 @@ export function uiSignInRoutes(): Hono<AppEnv> {
     )
   })
 
-  routes.get('/reset', (c) => render(c, <ResetPage {...pageBase(c)} />))
+  routes.get('/reset', (c) => render(c, <ResetPage {...base(c)} />))
   routes.post('/reset', (c) =>
     attempt(
       c,
       async () => {
-        const input = {
-          code: formValue(c, 'code').trim(),
-          newPassword: formValue(c, 'new_password'),
-        }
-        await redeemResetCode(c.get('services'), input, requestContext(c))
-        return render(
-          c,
-          <SignInPage
-            {...pageBase(c)}
-            returnTo={null}
-            message={{ kind: 'info', text: 'Password set. Sign in with it now.' }}
-          />,
-        )
+        const input = { code: formValue(c, 'code').trim(), newPassword: formValue(c, 'new_password') }
+        await redeemResetCode(deps, input, requestContext(c))
+        const message = { kind: 'info' as const, text: 'Password set. Sign in with it now.' }
+        return render(c, <SignInPage {...base(c)} returnTo={null} message={message} />)
       },
-      (message) => <ResetPage {...pageBase(c)} message={message} />,
+      (message) => <ResetPage {...base(c)} message={message} />,
     ),
   )
 
+  // The same use case as POST /v1/logout: the session ends and the audit log says so.
   routes.post('/sign-out', (c) => {
-    const token = sessionCookie(c)
-    const services = c.get('services')
-    const signed = token ? services.sessions.peek(token) : null
-    if (signed) {
-      services.sessions.revoke(signed.id)
-      services.audit.record({
-        type: 'logout',
-        userId: signed.userId,
-        context: requestContext(c),
-        detail: { session_id: signed.id },
-      })
-    }
-    clearSessionCookie(c)
+    const token = deps.cookies.session(c)
+    if (token) logout(deps, token, requestContext(c))
+    deps.cookies.clearSession(c)
     return c.redirect('/ui/sign-in', 303)
   })
 

@@ -1,32 +1,65 @@
+import { timingSafeEqual } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { html } from 'hono/html'
 import type { JSX } from 'hono/jsx/jsx-runtime'
-import type { TokenResponse } from '../../auth/token-response.js'
-import type { SessionRow } from '../../auth/sessions.js'
-import type { UserRow } from '../../auth/users.js'
-import { AuthError, forbidden, invalidRequest } from '../../errors.js'
+import { isPinOnly, parseAMR } from '../../auth/session-strength.js'
+import type { Sessions } from '../../auth/sessions.js'
+import type { Users } from '../../auth/users.js'
+import type { Config } from '../../config.js'
+import { AuthError, forbidden, invalidRequest, type ErrorCode } from '../../errors.js'
+import type { SecretKeys } from '../../secret-keys.js'
 import { readForm } from '../body.js'
-import type { AppEnv } from '../env.js'
-import { csrfMatches, csrfToken, sessionCookie, setSessionCookie } from './cookies.js'
+import type { AppEnv, SignedIn } from '../env.js'
+import type { UICookies } from './cookies.js'
 
 export type UIContext = Context<AppEnv>
 
-/** The signed-in person of a web UI request, from the session cookie; null when signed out. */
-export function uiUser(c: UIContext): { user: UserRow; session: SessionRow } | null {
-  const token = sessionCookie(c)
-  if (!token) return null
-  const { sessions, users } = c.get('services')
-  const session = sessions.peek(token)
-  const user = session ? users.findById(session.userId) : null
-  return session && user && !user.disabled ? { user, session } : null
+/** What every web UI middleware and page helper uses, handed over when the UI is built. */
+export interface UIShell {
+  config: Pick<Config, 'issuer' | 'returnToOrigins' | 'passwordMinLength' | 'pinMinLength'>
+  sessions: Pick<Sessions, 'peek'>
+  users: Pick<Users, 'findById' | 'count'>
+  secretKeys: Pick<SecretKeys, 'csrfToken'>
+  cookies: UICookies
 }
 
-export const isPinOnly = (session: SessionRow) => session.amr === '["pin"]'
+/** Resolves the signed-in person of a /ui request once, from the session cookie. */
+export function uiSession(shell: UIShell): MiddlewareHandler<AppEnv> {
+  return async function uiSessionMiddleware(c, next) {
+    const token = shell.cookies.session(c)
+    const session = token ? shell.sessions.peek(token) : null
+    const user = session ? shell.users.findById(session.userId) : null
+    c.set('signedIn', session && user && !user.disabled ? { user, session } : null)
+    await next()
+  }
+}
 
-export function pageBase(c: UIContext) {
-  const signed = uiUser(c)
+export const signedInOf = (c: UIContext): SignedIn | null => c.get('signedIn') ?? null
+export const isPinOnlySession = (signed: SignedIn) => isPinOnly(parseAMR(signed.session.amr))
+
+/**
+ * The CSRF token of this browser: an HMAC (key derived from the master secret) of the
+ * session id once signed in, else of the browser's random nonce. A value planted by another
+ * origin is worthless: nobody without the key can make the token that matches it.
+ */
+export function csrfToken(shell: UIShell, c: UIContext): string {
+  const signed = signedInOf(c)
+  const binding = signed ? `session:${signed.session.id}` : `browser:${shell.cookies.browserNonce(c)}`
+  return shell.secretKeys.csrfToken(binding)
+}
+
+function expectedCSRF(shell: UIShell, c: UIContext): string | null {
+  const signed = signedInOf(c)
+  if (signed) return shell.secretKeys.csrfToken(`session:${signed.session.id}`)
+  const nonce = shell.cookies.existingBrowserNonce(c)
+  return nonce ? shell.secretKeys.csrfToken(`browser:${nonce}`) : null
+}
+
+export function pageBase(shell: UIShell, c: UIContext) {
+  const signed = signedInOf(c)
   return {
-    csrf: csrfToken(c),
+    csrf: csrfToken(shell, c),
+    passwordMinLength: shell.config.passwordMinLength,
     signedIn: signed
       ? { displayName: signed.user.displayName, isAdmin: signed.user.role === 'admin' }
       : null,
@@ -41,24 +74,22 @@ export function render(
   return c.html(html`<!DOCTYPE html>${page}`, status)
 }
 
-/** Signs the browser in: the refresh token goes into the HttpOnly cookie, nothing else. */
-export function startBrowserSession(c: UIContext, tokens: TokenResponse): void {
-  setSessionCookie(c, tokens.refresh_token, tokens.refresh_expires_in)
-}
-
 /**
- * Every state-changing /ui request: same-origin (Origin, when sent, must be ours) and the
- * CSRF token repeated from its SameSite=Strict cookie (form field or X-CSRF-Token header).
+ * Every state-changing /ui request: the browser says it comes from this origin
+ * (`Sec-Fetch-Site`, when sent, is `same-origin`; `Origin`, when sent, is ours and not
+ * `null`), and it repeats the CSRF token bound to its session (form field or X-CSRF-Token).
  */
-export function uiCsrf(): MiddlewareHandler<AppEnv> {
+export function uiCsrf(shell: UIShell): MiddlewareHandler<AppEnv> {
+  const issuerOrigin = new URL(shell.config.issuer).origin
   return async function uiCsrfMiddleware(c, next) {
     if (c.req.method !== 'POST') return next()
+    const site = c.req.header('sec-fetch-site')
+    if (site !== undefined && site !== 'same-origin') {
+      throw forbidden('Cross-site request refused.')
+    }
     const origin = c.req.header('origin')
     const own = new URL(c.req.url).origin
-    const issuer = new URL(c.get('services').config.issuer).origin
-    // With Referrer-Policy: no-referrer browsers send `Origin: null` even for our own forms:
-    // that proves nothing either way, and the token below decides.
-    if (origin !== undefined && origin !== 'null' && origin !== own && origin !== issuer) {
+    if (origin !== undefined && origin !== own && origin !== issuerOrigin) {
       throw forbidden('Cross-site request refused.')
     }
     let submitted = c.req.header('x-csrf-token')
@@ -68,34 +99,54 @@ export function uiCsrf(): MiddlewareHandler<AppEnv> {
       c.set('form', form)
       submitted = form.get('csrf') ?? undefined
     }
-    if (!csrfMatches(c, submitted))
+    const expected = expectedCSRF(shell, c)
+    if (!expected || !submitted || !sameText(expected, submitted))
       throw forbidden('The form has expired; reload the page and try again.')
     await next()
   }
 }
 
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
+
 export const formValue = (c: UIContext, name: string) => c.get('form')?.get(name) ?? ''
 
-/** `return_to` only to an origin in AUTH_RETURN_TO_ORIGINS: anything else is an open redirect. */
-export function checkedReturnTo(c: UIContext, value: string | null | undefined): string | null {
+/**
+ * `return_to` only to this service's own pages or an origin in AUTH_RETURN_TO_ORIGINS:
+ * anything else is an open redirect.
+ */
+export function checkedReturnTo(
+  shell: UIShell,
+  value: string | null | undefined,
+): string | null {
   if (!value) return null
+  if (/^\/ui\/[A-Za-z0-9/_-]*$/.test(value)) return value
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    throw invalidRequest('return_to: not an absolute URL')
+    throw invalidRequest('return_to: not an absolute URL', 'return_to')
   }
-  if (!c.get('services').config.returnToOrigins.includes(url.origin)) {
-    throw invalidRequest('return_to: that address is not allowed')
+  if (!shell.config.returnToOrigins.includes(url.origin)) {
+    throw invalidRequest('return_to: that address is not allowed', 'return_to')
   }
   return url.toString()
+}
+
+export interface UIMessage {
+  kind: 'error' | 'info'
+  text: string
+  code?: ErrorCode
 }
 
 /** Runs a form action; an AuthError becomes the same page again with its message. */
 export async function attempt(
   c: UIContext,
   action: () => Promise<Response>,
-  again: (message: { kind: 'error'; text: string }) => JSX.Element,
+  again: (message: UIMessage) => JSX.Element,
 ): Promise<Response> {
   try {
     return await action()
@@ -103,6 +154,7 @@ export async function attempt(
     if (!(error instanceof AuthError) || error.status >= 500) throw error
     if (error.retryAfterSeconds !== undefined)
       c.header('Retry-After', String(error.retryAfterSeconds))
-    return render(c, again({ kind: 'error', text: error.message }), error.status as 400)
+    const message = { kind: 'error' as const, text: error.message, code: error.code }
+    return render(c, again(message), error.status as 400)
   }
 }

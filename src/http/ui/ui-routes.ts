@@ -3,47 +3,47 @@ import { join } from 'node:path'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { notFound } from '../../errors.js'
 import { packageRoot } from '../../package-root.js'
-import type { Readiness } from '../../readiness.js'
 import type { AppEnv } from '../env.js'
-import { requireReady } from '../middleware/require-ready.js'
-import { uiAccountRoutes } from './routes-account.js'
-import { uiMembersRoutes } from './routes-members.js'
-import { uiSignInRoutes } from './routes-sign-in.js'
-import { uiCsrf } from './ui-context.js'
+import { createUICookies } from './cookies.js'
+import { uiAccountRoutes, type UIAccountDeps } from './routes-account.js'
+import { uiMembersRoutes, type UIMembersDeps } from './routes-members.js'
+import { uiSignInRoutes, type UISignInDeps } from './routes-sign-in.js'
+import { uiCsrf, uiSession, type UIShell } from './ui-context.js'
 
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
 }
 
+export type UIDeps = Omit<UIShell, 'cookies'> & UISignInDeps & UIAccountDeps & UIMembersDeps
+
 /**
  * A strict Content-Security-Policy: scripts and styles only from this service (no inline
  * code at all), forms post only here (or to an allowed return_to origin, which a redirect
- * after sign-in may reach), never framed.
+ * after sign-in may reach), never framed. `Referrer-Policy: same-origin` so the browser
+ * sends a real `Origin` with our own form posts (no-referrer would make it `null`).
  */
-function contentSecurityPolicy(): MiddlewareHandler<AppEnv> {
-  return async function contentSecurityPolicyMiddleware(c, next) {
-    const returnTo = c.get('services')?.config.returnToOrigins ?? []
-    c.header(
-      'Content-Security-Policy',
-      [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        `form-action 'self'${returnTo.map((o) => ` ${o}`).join('')}`,
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-      ].join('; '),
-    )
+function pageHeaders(returnToOrigins: string[]): MiddlewareHandler<AppEnv> {
+  const policy = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `form-action 'self'${returnToOrigins.map((o) => ` ${o}`).join('')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ')
+  return async function pageHeadersMiddleware(c, next) {
+    c.header('Content-Security-Policy', policy)
+    c.header('Referrer-Policy', 'same-origin')
     c.header('Cache-Control', 'no-store')
     await next()
   }
 }
 
-/** The household's web UI under /ui, on the same domain functions as the JSON API. */
-export function uiRoutes(readiness: Readiness): Hono<AppEnv> {
+/** The household's web UI under /ui, on the same use cases as the JSON API. */
+export function uiRoutes(deps: UIDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
   const files = new Map<string, string>()
   routes.get('/assets/:file', (c) => {
@@ -56,9 +56,11 @@ export function uiRoutes(readiness: Readiness): Hono<AppEnv> {
     c.header('Cache-Control', 'public, max-age=3600')
     return c.body(files.get(name)!)
   })
-  routes.use('*', requireReady(readiness), contentSecurityPolicy(), uiCsrf())
-  routes.route('/', uiSignInRoutes())
-  routes.route('/', uiAccountRoutes())
-  routes.route('/', uiMembersRoutes())
+  const cookies = createUICookies({ secure: deps.config.issuer.startsWith('https:') })
+  const shell = { ...deps, cookies }
+  routes.use('*', pageHeaders(deps.config.returnToOrigins), uiSession(shell), uiCsrf(shell))
+  routes.route('/', uiSignInRoutes(shell))
+  routes.route('/', uiAccountRoutes(shell))
+  routes.route('/', uiMembersRoutes(shell))
   return routes
 }

@@ -176,7 +176,7 @@ export function AccountPage(props: Omit<PageProps, 'title'> & { view: AccountVie
             form="password"
           />
           <Field
-            label="New password (at least 15 characters)"
+            label={`New password (at least ${props.passwordMinLength} characters)`}
             name="new_password"
             type="password"
             autocomplete="new-password"

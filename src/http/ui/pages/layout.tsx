@@ -3,6 +3,8 @@ import type { Child } from 'hono/jsx'
 export interface PageProps {
   title: string
   csrf: string
+  /** From the configuration (AUTH_PASSWORD_MIN_LENGTH), never hard-coded in a page. */
+  passwordMinLength: number
   signedIn?: { displayName: string; isAdmin: boolean } | null
   message?: { kind: 'error' | 'info'; text: string } | null
   children?: Child

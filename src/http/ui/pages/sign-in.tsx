@@ -97,7 +97,7 @@ export function SetupPage(props: Omit<PageProps, 'title'>) {
         <Field label="Setup code" name="code" />
         <Field label="Username" name="username" autocomplete="username" />
         <Field
-          label="Password (at least 15 characters)"
+          label={`Password (at least ${props.passwordMinLength} characters)`}
           name="password"
           type="password"
           autocomplete="new-password"
@@ -162,7 +162,7 @@ export function ResetPage(props: Omit<PageProps, 'title'>) {
         <Csrf token={props.csrf} />
         <Field label="Code" name="code" />
         <Field
-          label="New password (at least 15 characters)"
+          label={`New password (at least ${props.passwordMinLength} characters)`}
           name="new_password"
           type="password"
           autocomplete="new-password"
