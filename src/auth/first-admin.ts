@@ -1,8 +1,9 @@
 import type { Config } from '../config.js'
 import type { DB } from '../db/client.js'
-import { invalidGrant } from '../errors.js'
+import { invalidGrant, invalidRequest } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Audit, RequestContext } from './audit.js'
+import { normalizeUsername } from './credentials-policy.js'
 import type { OneTimeCodes } from './one-time-codes.js'
 import type { UserRow, Users } from './users.js'
 
@@ -15,6 +16,7 @@ export interface FirstAdminDeps {
   codes: OneTimeCodes
   audit: Audit
   logger: Logger
+  config: Pick<Config, 'issuer'>
 }
 
 /**
@@ -48,7 +50,7 @@ export async function bootstrapFirstAdmin(
   })
   deps.logger.warn(
     `no users yet: create the first admin with the one-time setup code ${code.match(/.{4}/g)!.join('-')} ` +
-      '(POST /v1/setup {"code","username","password"}, or the web UI)',
+      `at ${new URL('/ui/setup', deps.config.issuer).toString()} (or POST /v1/setup {"code","username","password"})`,
   )
   return 'waiting for setup'
 }
@@ -59,15 +61,23 @@ export async function redeemSetupCode(
   input: { code: string; username: string; password: string },
   context: RequestContext,
 ): Promise<UserRow> {
-  deps.users.checkPassword(input.password, input.username)
-  if (deps.users.count() > 0 || !deps.codes.consume('setup', normalizeSetupCode(input.code))) {
+  // Everything a person can mistype is checked before the code is used up: a typo in the
+  // username used to burn the only setup code until the next restart.
+  const username = normalizeUsername(input.username)
+  if (!username) throw invalidRequest('username: must be 3–32 of a-z, 0-9, ".", "_", "-"')
+  deps.users.checkPassword(input.password, username)
+  const code = normalizeSetupCode(input.code)
+  if (deps.users.count() > 0 || !deps.codes.consume('setup', code)) {
     throw invalidGrant('The setup code is invalid or was already used.')
   }
-  const user = await deps.users.create({
-    username: input.username,
-    password: input.password,
-    role: 'admin',
-  })
+  let user: UserRow
+  try {
+    user = await deps.users.create({ username, password: input.password, role: 'admin' })
+  } catch (error) {
+    // No admin was made (argon2 busy, say): give the code back rather than strand the box.
+    deps.codes.create('setup', { ttlSeconds: SETUP_CODE_TTL_SECONDS, code })
+    throw error
+  }
   deps.audit.record({
     type: 'user.created',
     userId: user.id,

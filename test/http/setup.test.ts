@@ -33,6 +33,8 @@ describe('the first admin', () => {
     t = await createTestApp()
     const code = setupCodeFrom(t.logs)!
     expect(code).toMatch(/^([A-Z0-9]{4}-){6}[A-Z0-9]{4}$/)
+    // The line names the page a person opens to use it.
+    expect(t.logs.find((l) => l.includes('setup code'))).toContain('http://localhost:3100/ui/setup')
     const wrong = await t.call('POST', '/v1/setup', {
       json: { code: 'AAAA', username: 'owner', password: PASSWORD },
     })
@@ -51,6 +53,23 @@ describe('the first admin', () => {
       json: { code, username: 'other', password: PASSWORD },
     })
     expect(await errorOf(again)).toEqual({ status: 401, error: 'invalid_grant' })
+  })
+
+  // Regression: the code was used up before the username was checked, so a typo burnt the
+  // only setup code until the next restart.
+  it.each([
+    ['a username that breaks the rules', 'Ow', PASSWORD],
+    ['a password that breaks the rules', 'owner', 'short'],
+    ['a password equal to the username once NFKC-folded', 'ｆｕｌｌｗｉｄｔｈ.ｏｗｎｅｒ', 'fullwidth.owner'],
+  ])('keeps the setup code usable after %s', async (_name, username, password) => {
+    t = await createTestApp()
+    const code = setupCodeFrom(t.logs)!
+    const typo = await t.call('POST', '/v1/setup', { json: { code, username, password } })
+    expect(await errorOf(typo)).toEqual({ status: 400, error: 'invalid_request' })
+    const made = await t.call('POST', '/v1/setup', {
+      json: { code, username: 'owner', password: PASSWORD },
+    })
+    expect(made.status).toBe(201)
   })
 })
 
