@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
@@ -30,6 +30,17 @@ export function openDatabase(path: string): Database {
     throw error
   }
   return { sqlite, db: drizzle(sqlite, { schema }) }
+}
+
+/**
+ * Writes a consistent copy of the database to `path` with SQLite's online backup API. The
+ * file is made mode 0600 before a byte is copied into it (API §10): a backup holds every hash
+ * and sealed key the database does, and SQLite would create it 0644.
+ */
+export async function writeBackup(database: Database, path: string): Promise<void> {
+  closeSync(openSync(path, 'a', 0o600))
+  chmodSync(path, 0o600)
+  await database.sqlite.backup(path)
 }
 
 export function closeDatabase(database: Database): void {

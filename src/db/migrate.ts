@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator'
 import type { Clock } from '../clock.js'
-import type { Database } from './client.js'
+import { writeBackup, type Database } from './client.js'
 
 export const BACKUPS_KEPT = 5
 
@@ -98,7 +98,7 @@ export async function backupDatabase(
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')
   const path = `${databasePath}.backup-${fromTag}-${stamp}`
-  await database.sqlite.backup(path)
+  await writeBackup(database, path)
   pruneBackups(databasePath)
   return path
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -54,6 +54,8 @@ describe('migrations at start-up', () => {
       entries: { tag: string }[]
     }
     expect(backups).toEqual([`auth.db.backup-${journal.entries.at(-1)!.tag}-20261130T120000Z`])
+    // Regression: backups were written 0644, readable by every account on the NAS (API §10).
+    expect(statSync(join(dir, backups[0]!)).mode & 0o777).toBe(0o600)
     const backup = new BetterSqlite3(join(dir, backups[0]!), { readonly: true })
     expect(
       backup.prepare("SELECT name FROM sqlite_master WHERE name = 'fixture_nicknames'").get(),
