@@ -53,5 +53,14 @@ export const busy = () =>
   new AuthError('busy', 503, 'The server is busy. Try again in a moment.', 1)
 export const notReady = (retryAfterSeconds = 5) =>
   new AuthError('not_ready', 503, 'The service is starting or not healthy.', retryAfterSeconds)
+/** The disk is full, read-only, locked or corrupt (API §2): nothing was written. */
+export const storageUnavailable = (cause: unknown, retryAfterSeconds = 5) =>
+  new AuthError(
+    'storage_unavailable',
+    503,
+    'The service cannot store data right now; nothing was changed. Try again later.',
+    retryAfterSeconds,
+    { cause },
+  )
 export const internal = (cause: unknown) =>
   new AuthError('internal', 500, 'Something went wrong on the server.', undefined, { cause })

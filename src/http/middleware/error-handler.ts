@@ -1,6 +1,15 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AuthError, internal, invalidRequest, notFound, payloadTooLarge } from '../../errors.js'
+import { storageFaultOf } from '../../db/storage-fault.js'
+import type { StorageWatch } from '../../db/storage-watch.js'
+import {
+  AuthError,
+  internal,
+  invalidRequest,
+  notFound,
+  payloadTooLarge,
+  storageUnavailable,
+} from '../../errors.js'
 import type { Logger } from '../../logger.js'
 import type { AppEnv } from '../env.js'
 
@@ -28,8 +37,21 @@ export function loggableError(error: unknown): Record<string, unknown> {
   return { name: inner.name, message: inner.message, ...(code ? { code } : {}), stack: inner.stack }
 }
 
-export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
+/**
+ * `storage` (given once the database is open) turns a storage fault into 503
+ * `storage_unavailable` and marks `/readyz` degraded (API §2). better-sqlite3 throws
+ * SqliteError inside the statement or transaction that failed, and a failed transaction is
+ * rolled back by SQLite, so nothing is half-written and the process lives on.
+ */
+export function errorHandler(logger: Logger, storage?: StorageWatch): ErrorHandler<AppEnv> {
   return function onError(error, c) {
+    const fault = error instanceof AuthError && error.status < 500 ? null : storageFaultOf(error)
+    if (fault) {
+      const context = { req_id: c.get('requestId'), method: c.req.method, path: c.req.path }
+      if (storage) storage.report(fault, context)
+      else logger.error({ ...context, sqlite_code: fault.code }, `storage fault: ${fault.summary}`)
+      return renderError(c, storageUnavailable(error))
+    }
     if (error instanceof AuthError) {
       if (error.status >= 500) {
         logger.error({ req_id: c.get('requestId'), err: loggableError(error.cause) }, error.message)
