@@ -240,9 +240,14 @@ describe('/v1/me/sessions and /v1/me/password', () => {
       ).status,
     ).toBe(204)
     expect((await t.call('GET', '/v1/me', { token: tablet.access_token })).status).toBe(401)
-    expect(
-      (await t.call('DELETE', `/v1/me/sessions/${admin}`, { token: laptop.access_token })).status,
-    ).toBe(404)
+    // Regression (issue 14): this named an access token as the id, so it passed whatever the
+    // owner check did. Another person's real session id: 404, and that session lives on.
+    const owners = await login(t, 'owner')
+    const others = await t.call('DELETE', `/v1/me/sessions/${owners.session_id}`, {
+      token: laptop.access_token,
+    })
+    expect(await errorOf(others)).toEqual({ status: 404, error: 'not_found' })
+    expect((await t.call('GET', '/v1/me', { token: owners.access_token })).status).toBe(200)
 
     const change = await t.call('PUT', '/v1/me/password', {
       token: laptop.access_token,
