@@ -29,6 +29,6 @@ describe('maintenance', () => {
     runMaintenance(t.services)
     expect(count('sessions')).toBe(1)
     expect(count('refresh_tokens')).toBe(2) // the live session's old and new token
-    expect(count('rate_limits')).toBe(0)
+    expect(count('rate_limit_points')).toBe(0)
   })
 })

@@ -1,4 +1,6 @@
 import { decodeJwt } from 'jose'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { createAuthenticator } from '../helpers/authenticator.js'
@@ -205,6 +207,24 @@ describe('passkeys', () => {
       allowCredentials: [],
     } as never)
     expect((await verify(aliceOptions.login_id, foreign)).status).toBe(401)
+  })
+
+  it('keeps no usable mfa_token in the database during a passkey second step', async () => {
+    // Regression: the ceremony row held the raw mfa_token in its JSON data.
+    const { authenticator } = await addPasskey(t, await strongToken(t, 'alice'))
+    const step = await passwordStep(t, 'alice')
+    const start = await options({ mfa_token: step.mfa_token })
+    t.services.database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    const path = join(t.dataDir, 'auth.db')
+    const files = [path, `${path}-wal`].filter(existsSync).map((file) => readFileSync(file))
+    expect(files.some((bytes) => bytes.includes(Buffer.from(step.mfa_token)))).toBe(false)
+    // The reference still finishes the sign-in, once.
+    const assertion = authenticator.assert(start.options as never)
+    expect((await verify(start.login_id, assertion)).status).toBe(200)
+    const again = await t.call('POST', '/v1/login/webauthn/options', {
+      json: { mfa_token: step.mfa_token },
+    })
+    expect(await errorOf(again)).toEqual({ status: 401, error: 'invalid_mfa_token' })
   })
 
   it('every sign-in route refuses the password alone once a factor is enrolled', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, countHashes, errorOf, login } from '../helpers/fixtures.js'
 import { addQuickLoginUser, HOME, PIN, quickLogin } from '../helpers/household.js'
+import { enrolTOTP, passwordStep } from '../helpers/second-factors.js'
 
 let t: TestApp
 let aliceId: string
@@ -48,6 +49,46 @@ describe('PIN attempts', () => {
       .prepare("SELECT type FROM audit_events WHERE type LIKE 'pin.%' ORDER BY id")
       .all()
     expect(types).toEqual([{ type: 'pin.set' }, { type: 'pin.disabled' }, { type: 'pin.enabled' }])
+  })
+
+  it('keeps a disabled PIN disabled after a password step answered mfa_required', async () => {
+    // Regression: the correct password alone re-enabled the PIN and cleared its block, so
+    // password + household network gave unlimited PIN tries around the second factor.
+    const { secret } = await enrolTOTP(t, (await login(t, 'alice')).access_token)
+    for (let i = 0; i < 5; i++) await wrong()
+    t.clock.advance(15 * 60)
+    for (let i = 0; i < 5; i++) await wrong()
+    const { mfa_token } = await passwordStep(t, 'alice')
+    expect(await errorOf(await quickLogin(t, aliceId, PIN))).toEqual({
+      status: 403,
+      error: 'pin_disabled',
+    })
+    // The finished sign-in (tokens issued) is what re-enables it.
+    t.clock.advance(30)
+    const code = await t.services.totp.generate(secret)
+    const done = await t.call('POST', '/v1/login/totp', { json: { mfa_token, code } })
+    expect(done.status).toBe(200)
+    expect((await quickLogin(t, aliceId, PIN)).status).toBe(200)
+  })
+
+  it('keeps an active PIN block after a password step answered mfa_required', async () => {
+    await enrolTOTP(t, (await login(t, 'alice')).access_token)
+    for (let i = 0; i < 5; i++) await wrong()
+    await passwordStep(t, 'alice')
+    expect(await errorOf(await quickLogin(t, aliceId, PIN))).toEqual({
+      status: 429,
+      error: 'rate_limited',
+    })
+  })
+
+  it('resets the running count on a correct PIN, so it never reaches 10 between successes', async () => {
+    for (let i = 0; i < 5; i++) await wrong()
+    t.clock.advance(15 * 60)
+    for (let i = 0; i < 4; i++) await wrong()
+    expect((await quickLogin(t, aliceId, PIN)).status).toBe(200)
+    for (let i = 0; i < 5; i++) expect((await wrong()).status).toBe(401)
+    t.clock.advance(15 * 60)
+    expect((await quickLogin(t, aliceId, PIN)).status).toBe(200)
   })
 
   it('lets an admin unlock a disabled PIN', async () => {

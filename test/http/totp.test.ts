@@ -156,6 +156,41 @@ describe('TOTP', () => {
     expect(await errorOf(blocked)).toEqual({ status: 429, error: 'rate_limited' })
   })
 
+  it('doubles the block with each consecutive block, up to a day, until a success', async () => {
+    const { secret } = await enrolTOTP(t, await strongToken(t, 'alice'))
+    const blockAfterFiveWrong = async () => {
+      const { mfa_token } = await passwordStep(t, 'alice')
+      for (let i = 0; i < 5; i++) expect((await totpStep(mfa_token, '000000')).status).toBe(401)
+      const blocked = await totpStep(mfa_token, '000000')
+      expect(await errorOf(blocked)).toEqual({ status: 429, error: 'rate_limited' })
+      return Number(blocked.headers.get('retry-after'))
+    }
+    const seen = []
+    for (let round = 0; round < 9; round++) {
+      const seconds = await blockAfterFiveWrong()
+      seen.push(seconds)
+      t.clock.advance(seconds)
+    }
+    expect(seen).toEqual([900, 1800, 3600, 7200, 14_400, 28_800, 57_600, 86_400, 86_400])
+    // A success ends the run: the next block is 15 minutes again.
+    const { mfa_token } = await passwordStep(t, 'alice')
+    expect((await totpStep(mfa_token, await t.services.totp.generate(secret))).status).toBe(200)
+    t.clock.advance(30)
+    expect(await blockAfterFiveWrong()).toBe(900)
+  }, 60_000)
+
+  it('answers 401, not 500, when the clock was stepped back behind the last used code', async () => {
+    const { secret } = await enrolTOTP(t, await strongToken(t, 'alice'))
+    t.clock.advance(30)
+    const first = await passwordStep(t, 'alice')
+    const code = await t.services.totp.generate(secret)
+    expect((await totpStep(first.mfa_token, code)).status).toBe(200)
+    t.clock.advance(-600)
+    const { mfa_token } = await passwordStep(t, 'alice')
+    const stale = await totpStep(mfa_token, await t.services.totp.generate(secret))
+    expect(await errorOf(stale)).toEqual({ status: 401, error: 'invalid_credentials' })
+  })
+
   it('keeps the secret unreadable in the database file', async () => {
     const { secret } = await enrolTOTP(t, await strongToken(t, 'alice'))
     t.services.database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
