@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path'
 import { generateSecret } from './secret-keys.js'
 import { MIN_SECRET_LENGTH } from './secret-policy.js'
+import { explainReadError } from './unreadable-file.js'
 
 export type SecretResolution =
   { ok: true; secret: string; generatedPath: string | null } | { ok: false; error: string }
@@ -9,9 +10,15 @@ export type SecretResolution =
 /**
  * The master secret when none is given (API §1.1): generated once into
  * `$dataDir/secret.key` with mode 0600, read back on later starts. A key file that group or
- * others can read is refused rather than silently trusted.
+ * others can read is refused rather than silently trusted. A database that already exists
+ * was made with some other secret: a new key would only be refused by its fingerprint, so
+ * none is written (a stray new secret.key would later be mistaken for the real one).
  */
-export function resolveSecret(givenSecret: string | null, dataDir: string): SecretResolution {
+export function resolveSecret(
+  givenSecret: string | null,
+  dataDir: string,
+  databasePath: string,
+): SecretResolution {
   if (givenSecret !== null) return { ok: true, secret: givenSecret, generatedPath: null }
   const path = join(dataDir, 'secret.key')
   let mode: number | null = null
@@ -19,7 +26,15 @@ export function resolveSecret(givenSecret: string | null, dataDir: string): Secr
     mode = statSync(path).mode
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      return { ok: false, error: `AUTH_SECRET: cannot read ${path} (${errorCode(error)})` }
+      return { ok: false, error: `AUTH_SECRET: ${explainReadError(path, error)}` }
+    }
+  }
+  if (mode === null && hasContent(databasePath)) {
+    return {
+      ok: false,
+      error:
+        `AUTH_SECRET: ${path} is missing but the database ${databasePath} exists; restore the ` +
+        'secret.key it was created with (or set AUTH_SECRET_FILE to that secret). Nothing was written.',
     }
   }
   if (mode === null) {
@@ -39,7 +54,12 @@ export function resolveSecret(givenSecret: string | null, dataDir: string): Secr
       error: `AUTH_SECRET: ${path} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${path}`,
     }
   }
-  const secret = readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+  let secret: string
+  try {
+    secret = readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+  } catch (error) {
+    return { ok: false, error: `AUTH_SECRET: ${explainReadError(path, error)}` }
+  }
   if ([...secret].length < MIN_SECRET_LENGTH) {
     return { ok: false, error: `AUTH_SECRET: ${path} holds a secret shorter than 32 characters` }
   }
@@ -48,4 +68,13 @@ export function resolveSecret(givenSecret: string | null, dataDir: string): Secr
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'error'
+}
+
+/** An empty file is what a touch or a failed first open leaves: not yet a database. */
+function hasContent(path: string): boolean {
+  try {
+    return statSync(path).size > 0
+  } catch {
+    return false
+  }
 }

@@ -9,7 +9,7 @@ export function resolveSecretFileStatus(config: Config): string {
   if (config.givenSecret !== null) return 'the master secret is given and strong enough'
   const path = join(config.dataDir, 'secret.key')
   if (!existsSync(path)) return `a master secret will be generated at ${path} on first start`
-  const resolved = resolveSecret(null, config.dataDir)
+  const resolved = resolveSecret(null, config.dataDir, config.databasePath)
   if (!resolved.ok) throw new CommandError(`configuration error: ${resolved.error}`, 78)
   return `the master secret is read from ${path}`
 }

@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { readConfigErrorMode, type Env } from './config.js'
+import { notReady } from './errors.js'
+
+export const EXIT_CONFIG = 78
+const DEFAULT_HOST = '127.0.0.1'
+const DEFAULT_PORT = 3100
+
+export interface ConfigErrorOptions {
+  env: Env
+  stopSignal: Promise<string>
+  printError: (line: string) => void
+}
+
+/**
+ * What `serve` does once configuration is found wrong (API §1): print each problem as one line,
+ * then exit 78 — or, with `AUTH_ON_CONFIG_ERROR=wait` (the image's default), stay up so a
+ * restart policy cannot turn the exit into a loop: `/healthz` 200, `/readyz` 503 naming the
+ * variables, everything else 503 `not_ready`, exit 0 on SIGTERM/SIGINT.
+ */
+export async function stopOnConfigError(
+  options: ConfigErrorOptions,
+  lines: string[],
+): Promise<number> {
+  for (const line of lines) options.printError(`configuration error: ${line}`)
+  if (readConfigErrorMode(options.env) !== 'wait') return EXIT_CONFIG
+  const { host, port } = listenAddress(options.env)
+  const handler = answerNotConfigured(readinessMessage(lines))
+  let server: Server
+  try {
+    // An AUTH_HOST that is not an address of this box falls back to the default; a taken
+    // port does not (that would only hide the conflict).
+    server = await listen(handler, host, port).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || host === DEFAULT_HOST) throw error
+      return listen(handler, DEFAULT_HOST, port)
+    })
+  } catch (error) {
+    options.printError(`cannot listen on ${host}:${port}: ${(error as Error).message}`)
+    return EXIT_CONFIG
+  }
+  const where = server.address()
+  const address = typeof where === 'object' && where ? `${where.address}:${where.port}` : ''
+  options.printError(
+    `waiting on ${address} with /readyz 503 (AUTH_ON_CONFIG_ERROR=wait); ` +
+      'fix the configuration and restart',
+  )
+  await options.stopSignal
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+  return 0
+}
+
+/** `/readyz` is public: it names the variables at fault, never a path or a value. */
+export function readinessMessage(lines: string[]): string {
+  const names = [
+    ...new Set(lines.map((line) => /^(AUTH_[A-Z0-9_]+|PORT):/.exec(line)?.[1]).filter(Boolean)),
+  ]
+  return names.length > 0
+    ? `configuration error in ${names.join(', ')}; the service log says what is wrong`
+    : 'configuration error; the service log says what is wrong'
+}
+
+/** AUTH_HOST/AUTH_PORT as far as they are usable; the defaults (or PORT) where they are not. */
+export function listenAddress(env: Env): { host: string; port: number } {
+  const port = [env.AUTH_PORT, env.PORT]
+    .map((raw) => raw?.trim() ?? '')
+    .map((raw) => (/^\d{1,5}$/.test(raw) ? Number(raw) : 0))
+    .find((value) => value >= 1 && value <= 65_535)
+  return { host: env.AUTH_HOST?.trim() || DEFAULT_HOST, port: port ?? DEFAULT_PORT }
+}
+
+function answerNotConfigured(message: string) {
+  const readiness = JSON.stringify({
+    status: 'failed',
+    checks: { config: { status: 'failed', message } },
+  })
+  const error = notReady()
+  const notReadyBody = JSON.stringify({
+    error: error.code,
+    message: error.message,
+    retry_after: error.retryAfterSeconds,
+  })
+  return function answer(request: IncomingMessage, response: ServerResponse): void {
+    const path = (request.url ?? '/').split('?')[0]
+    const send = (status: number, body: string) => {
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...(status === 503 ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
+      })
+      response.end(request.method === 'HEAD' ? undefined : body)
+    }
+    if (path === '/healthz') send(200, JSON.stringify({ status: 'ok' }))
+    else if (path === '/readyz') send(503, readiness)
+    else send(503, notReadyBody)
+  }
+}
+
+function listen(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  host: string,
+  port: number,
+): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler)
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve(server)
+    })
+  })
+}
