@@ -62,6 +62,49 @@ describe('POST /v1/quick-login and GET /v1/quick-login/profiles by network', () 
     expect((await quickLogin(t, alice.id, PIN, '172.18.0.2')).status).toBe(403) // the proxy itself is not home
   })
 
+  // Regression: a trusted proxy that sent no X-Forwarded-For was taken as a household client.
+  it('refuses a trusted proxy inside the household network that names no client', async () => {
+    t = await createTestApp({ env: { ...NETWORKS, AUTH_TRUST_PROXY: '192.168.1.2' } })
+    const alice = await addQuickLoginUser(t, 'alice')
+    expect(await errorOf(await quickLogin(t, alice.id, PIN, '192.168.1.2'))).toEqual({
+      status: 403,
+      error: 'network_not_allowed',
+    })
+    const realIP = await quickLogin(t, alice.id, PIN, '192.168.1.2', { 'x-real-ip': HOME })
+    expect(realIP.status).toBe(403)
+    const named = await quickLogin(t, alice.id, PIN, '192.168.1.2', { 'x-forwarded-for': HOME })
+    expect(named.status).toBe(200)
+  })
+
+  // Regression: an undeclared LAN proxy that set only X-Real-IP made the internet look local.
+  it.each(['x-real-ip', 'true-client-ip', 'cf-connecting-ip'])(
+    'refuses an inside peer that sends %s without being a trusted proxy, and warns',
+    async (header) => {
+      t = await createTestApp({ env: NETWORKS })
+      const alice = await addQuickLoginUser(t, 'alice')
+      const response = await quickLogin(t, alice.id, PIN, '192.168.1.5', { [header]: OUTSIDE })
+      expect(await errorOf(response)).toEqual({ status: 403, error: 'network_not_allowed' })
+      expect(
+        t.logs.filter((l) => l.includes('not in AUTH_TRUST_PROXY') && l.includes('192.168.1.5')),
+      ).toHaveLength(1)
+      // The same peer without the header is a household device again.
+      expect((await quickLogin(t, alice.id, PIN, '192.168.1.5')).status).toBe(200)
+    },
+  )
+
+  // Regression: ipaddr.js read `192.168.001.20` as 192.168.1.20 and `3232235796` as an address.
+  it.each(['192.168.001.20', '3232235796', '0xc0.0xa8.1.20'])(
+    'refuses a non-canonical X-Forwarded-For entry %j from a trusted proxy',
+    async (entry) => {
+      t = await createTestApp({ env: { ...NETWORKS, AUTH_TRUST_PROXY: '172.18.0.2' } })
+      const alice = await addQuickLoginUser(t, 'alice')
+      const response = await quickLogin(t, alice.id, PIN, '172.18.0.2', {
+        'x-forwarded-for': entry,
+      })
+      expect(await errorOf(response)).toEqual({ status: 403, error: 'network_not_allowed' })
+    },
+  )
+
   it('allows an IPv6 network and an IPv4-mapped client', async () => {
     t = await createTestApp({ env: NETWORKS })
     const alice = await addQuickLoginUser(t, 'alice')

@@ -64,6 +64,54 @@ describe('resolveClientAddress', () => {
     expect(isInsideNetworks(client, home)).toBe(false)
   })
 
+  // Regression: a trusted proxy that sent no X-Forwarded-For was taken as a household client,
+  // so whatever it relayed (the internet, if it forgets the header) could use quick login.
+  it('puts a trusted proxy that names no client outside every network', () => {
+    const lanProxy = cidrs('192.168.1.2/32')
+    const bare = resolveClientAddress('192.168.1.2', {}, lanProxy)
+    expect(bare.trusted).toBe(false)
+    expect(isInsideNetworks(bare, home)).toBe(false)
+    // Nor with only headers it does not understand from a trusted proxy.
+    const realIPOnly = resolveClientAddress('192.168.1.2', { realIP: '192.168.1.20' }, lanProxy)
+    expect(isInsideNetworks(realIPOnly, home)).toBe(false)
+    // With X-Forwarded-For it is walked as usual.
+    const named = resolveClientAddress('192.168.1.2', { forwardedFor: '192.168.1.20' }, lanProxy)
+    expect(isInsideNetworks(named, home)).toBe(true)
+  })
+
+  // Regression: an undeclared LAN proxy that set only X-Real-IP made the internet look local.
+  it.each([
+    ['realIP', 'X-Real-IP'],
+    ['trueClientIP', 'True-Client-IP'],
+    ['cfConnectingIP', 'CF-Connecting-IP'],
+  ])('fails closed on %s (%s) from a peer that is not a trusted proxy', (key) => {
+    const client = resolveClientAddress('192.168.1.5', { [key]: '203.0.113.9' }, [])
+    expect(client).toMatchObject({ trusted: false, untrustedProxy: '192.168.1.5' })
+    expect(isInsideNetworks(client, home)).toBe(false)
+  })
+
+  it.each(['192.168.001.20', '3232235796', '0xc0.168.1.20', '[192.168.1.20]', '192.168.1.20:5000'])(
+    'ends the walk on the non-canonical X-Forwarded-For entry %j, failing closed',
+    (entry) => {
+      const client = resolveClientAddress('10.0.0.2', { forwardedFor: entry }, proxy)
+      expect(client.trusted).toBe(false)
+      expect(isInsideNetworks(client, home)).toBe(false)
+      const behind = resolveClientAddress('10.0.0.2', { forwardedFor: `${entry}, 10.0.0.2` }, proxy)
+      expect(isInsideNetworks(behind, home)).toBe(false)
+    },
+  )
+
+  it('fails closed when X-Forwarded-For names only trusted proxies', () => {
+    const client = resolveClientAddress('10.0.0.2', { forwardedFor: '10.0.0.2, 10.0.0.2' }, proxy)
+    expect(client.trusted).toBe(false)
+  })
+
+  it('reads a link-local peer with a zone as its address', () => {
+    const client = resolveClientAddress('fe80::1%eth0', {}, [])
+    expect(client).toMatchObject({ trusted: true })
+    expect(client.address?.toString()).toBe('fe80::1')
+  })
+
   it('matches IPv6 networks and keys IPv6 limits by /64', () => {
     const a = resolveClientAddress('fd12:3456:0:1::a', {}, [])
     const b = resolveClientAddress('fd12:3456:0:1:ffff::b', {}, [])

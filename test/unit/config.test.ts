@@ -64,6 +64,30 @@ describe('loadConfig', () => {
     )
   })
 
+  // Regression: ipaddr.js read `192.168.010.0/24` as 192.168.8.0/24 and `3232235796` as an
+  // address; `0.0.0.0/0` and `::ffff:0:0/96` (which let 8.8.8.8 count as inside) were taken.
+  it.each([
+    ['AUTH_QUICK_LOGIN_NETWORKS', '192.168.010.0/24', 'canonical form'],
+    ['AUTH_QUICK_LOGIN_NETWORKS', '3232235796', 'canonical form'],
+    ['AUTH_TRUST_PROXY', '0x7f.1', 'canonical form'],
+    ['AUTH_METRICS_NETWORKS', '127.000.0.1/32', 'canonical form'],
+    ['AUTH_QUICK_LOGIN_NETWORKS', '0.0.0.0/0', 'covers every address'],
+    ['AUTH_QUICK_LOGIN_NETWORKS', '::/0', 'covers every address'],
+    ['AUTH_QUICK_LOGIN_NETWORKS', '::ffff:0:0/96', 'covers every address'],
+    ['AUTH_TRUST_PROXY', '0.0.0.0/0', 'covers every address'],
+    ['AUTH_TRUST_PROXY', '::ffff:0.0.0.0/96', 'covers every address'],
+  ])('refuses %s=%s (%s), naming the variable', (name, value, why) => {
+    const errors = errorsOf({ [name]: value })
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(new RegExp(`^${name}: "${value.replace(/\./g, '\\.')}" `))
+    expect(errors[0]).toContain(why)
+  })
+
+  it('lets the metrics networks be open to every address, on purpose', () => {
+    const result = loadConfig({ AUTH_METRICS_NETWORKS: '0.0.0.0/0,::/0' }, noFiles)
+    expect(result.ok).toBe(true)
+  })
+
   it('reports every problem at once', () => {
     expect(
       errorsOf({ AUTH_PORT: 'x', AUTH_SIGNING_ALG: 'none', AUTH_LOG_LEVEL: 'x' }),

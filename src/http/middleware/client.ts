@@ -1,7 +1,12 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { MiddlewareHandler } from 'hono'
 import type { CIDR } from '../../limits/cidr.js'
-import { resolveClientAddress, type ClientAddress } from '../../limits/client-address.js'
+import {
+  FORWARDING_HEADER_NAMES,
+  resolveClientAddress,
+  type ClientAddress,
+  type ForwardingHeaders,
+} from '../../limits/client-address.js'
 import type { Logger } from '../../logger.js'
 import type { AppEnv } from '../env.js'
 
@@ -18,18 +23,20 @@ export function clientAddress(trustProxy: CIDR[], logger: Logger): MiddlewareHan
     } catch {
       peer = undefined
     }
-    const forwarded =
-      c.req.header('x-forwarded-for') !== undefined || c.req.header('forwarded') !== undefined
+    const headers: ForwardingHeaders = {}
+    let forwarded = false
+    for (const [key, name] of Object.entries(FORWARDING_HEADER_NAMES)) {
+      const value = c.req.header(name)
+      if (value === undefined) continue
+      headers[key as keyof ForwardingHeaders] = value
+      forwarded = true
+    }
     const known = peer !== undefined && !forwarded ? byPeer.get(peer) : undefined
     if (known) {
       c.set('client', known)
       return next()
     }
-    const client = resolveClientAddress(
-      peer,
-      { forwardedFor: c.req.header('x-forwarded-for'), forwarded: c.req.header('forwarded') },
-      trustProxy,
-    )
+    const client = resolveClientAddress(peer, headers, trustProxy)
     if (client.untrustedProxy && !warned.has(client.untrustedProxy) && warned.size < 1000) {
       warned.add(client.untrustedProxy)
       logger.warn(
