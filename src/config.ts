@@ -4,6 +4,7 @@ import { parseDurationSeconds } from './duration.js'
 import type { CIDR } from './limits/cidr.js'
 import { parseNetworkList } from './limits/network-settings.js'
 import { assessSecret } from './secret-policy.js'
+import { explainReadError } from './unreadable-file.js'
 import { commonLists } from './common-words.js'
 
 export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256'
@@ -34,6 +35,8 @@ export interface Config {
   initialAdmin: { username: string; password: string } | null
   returnToOrigins: string[]
   logLevel: string
+  /** What `serve` does on a configuration error (API §1): exit 78, or wait with /readyz 503. */
+  onConfigError: ConfigErrorMode
   limits: LimitSettings
   audit: { maxAgeSeconds: number; maxEvents: number }
 }
@@ -66,6 +69,17 @@ export const DEFAULT_LIMITS: LimitSettings = {
 }
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
+export type ConfigErrorMode = 'exit' | 'wait'
+
+/**
+ * `AUTH_ON_CONFIG_ERROR` alone (default `exit`; null when invalid). Read apart from the rest,
+ * because `serve` needs it exactly when some other variable is bad.
+ */
+export function readConfigErrorMode(env: Env): ConfigErrorMode | null {
+  const value = env.AUTH_ON_CONFIG_ERROR?.trim() || 'exit'
+  return value === 'exit' || value === 'wait' ? value : null
+}
+
 /**
  * Reads and validates every variable of API §1 at once. Pure apart from reading `*_FILE`
  * files through `readFile`; returns every problem, one line each, never a secret's value.
@@ -90,8 +104,7 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
     try {
       return readFile(file).replace(/\r?\n$/, '')
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-      errors.push(`${name}_FILE: cannot read ${file} (${reason})`)
+      errors.push(`${name}_FILE: ${explainReadError(file, error)}`)
       return undefined
     }
   }
@@ -154,6 +167,8 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
   }
   const logLevel = text('AUTH_LOG_LEVEL') ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) fail('AUTH_LOG_LEVEL', `must be one of ${LOG_LEVELS}`, 'info')
+  const onConfigError = readConfigErrorMode(env)
+  if (!onConfigError) fail('AUTH_ON_CONFIG_ERROR', 'must be exit or wait', 'wait')
 
   const argon2 = {
     memoryKiB: integer('AUTH_ARGON2_MEMORY_KIB', 19_456, ARGON2_MINIMUM.memoryKiB, 4_194_304),
@@ -207,6 +222,7 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
         : null,
     returnToOrigins: origins('AUTH_RETURN_TO_ORIGINS', ''),
     logLevel,
+    onConfigError: onConfigError ?? 'exit',
     audit: {
       maxAgeSeconds: duration('AUTH_AUDIT_RETENTION', '90d'),
       maxEvents: integer('AUTH_AUDIT_MAX_EVENTS', 100_000, 100, 100_000_000),
