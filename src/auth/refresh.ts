@@ -18,13 +18,22 @@ export async function refreshSession(
   context: RequestContext,
 ): Promise<TokenResponse> {
   const outcome = deps.sessions.refresh(refreshToken)
-  if (outcome.kind === 'reused') {
-    deps.audit.record({
-      type: 'refresh.reused',
-      userId: outcome.session.userId,
-      context,
-      detail: { session_id: outcome.session.id },
-    })
+  if (outcome.kind !== 'rotated') {
+    // Inside the grace it is usually two tabs refreshing at once, but it may be a thief racing
+    // the owner: audited too (once per rotated token), the session spared as API §5 says.
+    const withinGrace = outcome.kind === 'refusedInGrace'
+    if (!withinGrace || outcome.firstRefusal) {
+      deps.audit.record({
+        type: 'refresh.reused',
+        userId: outcome.session.userId,
+        context,
+        detail: {
+          session_id: outcome.session.id,
+          within_grace: withinGrace,
+          session_revoked: !withinGrace,
+        },
+      })
+    }
     throw invalidGrant()
   }
   const user = deps.users.findById(outcome.session.userId)

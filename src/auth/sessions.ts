@@ -21,6 +21,7 @@ export interface NewSession {
 export type RefreshOutcome =
   | { kind: 'rotated'; session: SessionRow; refreshToken: string; refreshExpiresIn: number }
   | { kind: 'reused'; session: SessionRow }
+  | { kind: 'refusedInGrace'; session: SessionRow; firstRefusal: boolean }
 
 export type Sessions = ReturnType<typeof createSessions>
 
@@ -39,6 +40,10 @@ export function createSessions(deps: {
   >
 }) {
   const { db, clock, secretKeys, config } = deps
+  // Rotated tokens whose in-grace refusal was already audited: one event per token, so
+  // replaying a just-rotated token in a loop cannot flood the audit log. Bounded; a restart
+  // forgets it, which at worst writes one more event.
+  const graceRefusalsSeen = new Set<string>()
 
   function issueRefreshToken(session: SessionRow, now: number) {
     const refreshToken = randomToken(32)
@@ -100,11 +105,13 @@ export function createSessions(deps: {
     /**
      * Rotates a refresh token. Runs as one SQLite transaction and marks the token used with a
      * conditional UPDATE, so of two concurrent refreshes exactly one wins. A token rotated
-     * earlier than the grace window is reuse: the whole session is revoked.
+     * earlier than the grace window is reuse: the whole session is revoked. The grace is
+     * compared in milliseconds: in whole seconds a 2 s grace spared reuses 2.9 s late.
      */
     refresh(refreshToken: string): RefreshOutcome {
       const hash = secretKeys.hashToken(refreshToken)
-      const now = unixSeconds(clock)
+      const nowMs = clock.now().getTime()
+      const now = Math.floor(nowMs / 1000)
       return db.transaction(() => {
         const row = db
           .select()
@@ -115,14 +122,22 @@ export function createSessions(deps: {
         if (!row || row.sessions.revokedAt !== null) throw invalidGrant()
         const { refresh_tokens: token, sessions: session } = row
         if (token.rotatedAt !== null) {
-          if (now - token.rotatedAt <= config.refreshReuseGraceSeconds) throw invalidGrant()
+          // A token rotated before the millisecond column existed counts from the start of
+          // its second: the earliest it can have been, so the grace never stretches.
+          const rotatedMs = token.rotatedAtMs ?? token.rotatedAt * 1000
+          if (nowMs - rotatedMs <= config.refreshReuseGraceSeconds * 1000) {
+            const firstRefusal = !graceRefusalsSeen.has(hash)
+            if (graceRefusalsSeen.size >= 10_000) graceRefusalsSeen.clear()
+            graceRefusalsSeen.add(hash)
+            return { kind: 'refusedInGrace', session, firstRefusal } as const
+          }
           revoke(session.id)
           return { kind: 'reused', session } as const
         }
         if (now >= token.idleExpiresAt || now >= session.expiresAt) throw invalidGrant()
         const claimed = db
           .update(refreshTokens)
-          .set({ rotatedAt: now })
+          .set({ rotatedAt: now, rotatedAtMs: nowMs })
           .where(and(eq(refreshTokens.hash, hash), isNull(refreshTokens.rotatedAt)))
           .run()
         if (claimed.changes !== 1) throw invalidGrant()

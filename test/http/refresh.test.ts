@@ -57,6 +57,24 @@ describe('POST /v1/token/refresh', () => {
     await refreshed(second.refresh_token)
   })
 
+  it('audits a refusal inside the grace window once per token, and spares the session', async () => {
+    const first = await login(t, 'alice')
+    const second = await refreshed(first.refresh_token)
+    t.clock.advance(3)
+    expect((await refresh(first.refresh_token)).status).toBe(401)
+    expect((await refresh(first.refresh_token)).status).toBe(401)
+    const events = t.services.database.sqlite
+      .prepare("SELECT user_id, detail FROM audit_events WHERE type = 'refresh.reused'")
+      .all() as { user_id: string; detail: string }[]
+    expect(events).toHaveLength(1)
+    expect(JSON.parse(events[0]!.detail)).toEqual({
+      session_id: first.session_id,
+      within_grace: true,
+      session_revoked: false,
+    })
+    expect((await me(second.access_token)).status).toBe(200)
+  })
+
   it('lets exactly one of two concurrent refreshes of one token succeed', async () => {
     const first = await login(t, 'alice')
     const statuses = await Promise.all([
@@ -115,5 +133,46 @@ describe('POST /v1/logout', () => {
     ).toBe(204)
     expect((await refresh(tokens.refresh_token)).status).toBe(401)
     expect((await me(tokens.access_token)).status).toBe(401)
+  })
+})
+
+describe('POST /v1/token/refresh: the grace is measured to the millisecond', () => {
+  /** Signs bob in and rotates once with the clock at `rotatedAt`; returns both responses. */
+  async function rotateAt(g: TestApp, rotatedAt: Date) {
+    g.clock.set(rotatedAt)
+    const first = await login(g, 'bob')
+    const rotated = await g.call('POST', '/v1/token/refresh', {
+      json: { refresh_token: first.refresh_token },
+    })
+    expect(rotated.status).toBe(200)
+    return { first, second: (await rotated.json()) as TokenResponse }
+  }
+  const reuse = (g: TestApp, token: TokenResponse) =>
+    g.call('POST', '/v1/token/refresh', { json: { refresh_token: token.refresh_token } })
+  const at = (ms: number) => new Date(Date.UTC(2026, 10, 30, 12, 0, 0, ms))
+
+  let g: TestApp
+  beforeEach(async () => {
+    g = await createTestApp({ env: { AUTH_REFRESH_REUSE_GRACE: '2s' } })
+    await addUser(g, 'bob')
+  })
+  afterEach(() => g.close())
+
+  // Regression: the grace was compared in whole seconds, so with a 2 s grace a reuse 2.9 s
+  // after the rotation was still spared (the session survived ~30 % of such reuses).
+  it('revokes a reuse 1 ms past a 2 s grace, wherever in its second the rotation fell', async () => {
+    for (const offsetMs of [0, 250, 500, 900, 999]) {
+      const { first, second } = await rotateAt(g, at(offsetMs))
+      g.clock.advance(2.001)
+      expect(await errorOf(await reuse(g, first))).toEqual({ status: 401, error: 'invalid_grant' })
+      expect((await g.call('GET', '/v1/me', { token: second.access_token })).status).toBe(401)
+    }
+  })
+
+  it('spares a reuse exactly at the end of a 2 s grace', async () => {
+    const { first, second } = await rotateAt(g, at(999))
+    g.clock.advance(2)
+    expect((await reuse(g, first)).status).toBe(401)
+    expect((await g.call('GET', '/v1/me', { token: second.access_token })).status).toBe(200)
   })
 })
