@@ -1,9 +1,28 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, countHashes, errorOf, PASSWORD } from '../helpers/fixtures.js'
 import { addQuickLoginUser, PIN } from '../helpers/household.js'
 import { listen, statusCounts, type Listening } from '../helpers/listening.js'
 import { addPasskey, enrolTOTP, passwordStep, strongToken } from '../helpers/second-factors.js'
+
+// Signature checks made slow on demand (a busy NAS): the limit must not rely on them being quick.
+const slowWebAuthn = vi.hoisted(() => ({ on: false, calls: 0 }))
+vi.mock('../../src/lazy.js', async (importOriginal) => {
+  const lazy = await importOriginal<typeof import('../../src/lazy.js')>()
+  const loadWebAuthn: typeof lazy.loadWebAuthn = async () => {
+    const webauthn = await lazy.loadWebAuthn()
+    if (!slowWebAuthn.on) return webauthn
+    return {
+      ...webauthn,
+      verifyAuthenticationResponse: async (...args) => {
+        slowWebAuthn.calls++
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        return webauthn.verifyAuthenticationResponse(...args)
+      },
+    }
+  }
+  return { ...lazy, loadWebAuthn }
+})
 
 // Attempts sent all at once over a real socket (API §6 "pay before checking"). Under the old
 // check-then-count code every one of them was checked: 64 × 401.
@@ -22,6 +41,19 @@ async function start(env: Record<string, string> = {}) {
 
 const burst = (make: (i: number) => [string, unknown]) =>
   statusCounts(Array.from({ length: BURST }, (_, i) => server.post(...make(i))))
+/** Makes `object[name]` take 100 ms more; returns how many times it was called. */
+function slowDown<T extends object>(object: T, name: keyof T & string): () => number {
+  const original = object[name] as (...args: unknown[]) => unknown
+  let calls = 0
+  Object.assign(object, {
+    [name]: async (...args: unknown[]) => {
+      calls++
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      return original(...args)
+    },
+  })
+  return () => calls
+}
 const wrongPIN = (i: number) => String(200_000 + i)
 const pinRow = () =>
   t.services.database.sqlite.prepare('SELECT pin_failures, pin_disabled FROM users').get()
@@ -83,28 +115,41 @@ describe('64 attempts at once', () => {
     await enrolTOTP(t, await strongToken(t, 'alice'))
     t.clock.advance(30)
     const { mfa_token } = await passwordStep(t, 'alice')
+    // A code check takes a while on a busy NAS; the limit must not depend on it being quick.
+    const checks = slowDown(t.services.totp, 'verify')
+    const recoveryChecks = slowDown(t.services.recoveryCodes, 'consume')
     const counts = await burst((i) =>
       i % 2 === 0
         ? ['/v1/login/totp', { mfa_token, code: String(100_000 + i) }]
         : ['/v1/login/recovery-code', { mfa_token, code: `aaaa-bbbb-${1000 + i}` }],
     )
     expect(counts).toEqual({ 401: 5, 429: BURST - 5 })
+    expect(checks() + recoveryChecks()).toBe(5)
   })
 
   it('refused passkey assertions for one person and address: 10 checks', async () => {
     await start()
     await addUser(t, 'alice')
     const { authenticator } = await addPasskey(t, await strongToken(t, 'alice'))
-    const options = async () =>
-      (await (await server.post('/v1/login/webauthn/options', {})).json()) as {
-        login_id: string
-        options: never
-      }
-    const signed = authenticator.assert((await options()).options)
-    // Signed for another challenge: each attempt is a wrong assertion by alice's passkey.
-    const { login_id } = await options()
-    const counts = await burst(() => ['/v1/login/webauthn/verify', { login_id, response: signed }])
+    const ceremonies: { login_id: string; options: never }[] = []
+    while (ceremonies.length < BURST + 1) {
+      const response = await server.post('/v1/login/webauthn/options', {})
+      // 30 options per address per minute: wait for the next minute.
+      if (response.status === 429) t.clock.advance(60)
+      else ceremonies.push((await response.json()) as never)
+    }
+    // Each assertion is signed for the ceremony before its own: a wrong assertion by alice's
+    // passkey, checked against a live challenge.
+    slowWebAuthn.on = true
+    const counts = await burst((i) => [
+      '/v1/login/webauthn/verify',
+      {
+        login_id: ceremonies[i + 1]!.login_id,
+        response: authenticator.assert(ceremonies[i]!.options),
+      },
+    ])
     expect(counts).toEqual({ 401: 10, 429: BURST - 10 })
+    expect(slowWebAuthn.calls).toBe(10)
   })
 })
 
