@@ -128,3 +128,65 @@ export function composeProblems(text: string): string[] {
   if (!/#\s*AUTH_TRUST_PROXY:/.test(text)) problems.push('trusted proxy not shown')
   return problems
 }
+
+/** What issue 18 found running the image on a NAS: restart loops, a fat runtime layer. */
+export function nasDockerfileProblems(text: string): string[] {
+  const problems: string[] = []
+  const all = dockerInstructions(text)
+  const stageStarts = all.map((ins, i) => (ins.keyword === 'FROM' ? i : -1)).filter((i) => i >= 0)
+  const build = all.slice(stageStarts[0] ?? 0, stageStarts.at(-1))
+  const runtime = all.slice(stageStarts.at(-1) ?? 0)
+  const nodeVersion = all.find((i) => i.keyword === 'ARG' && /^NODE_VERSION=/.test(i.args))
+  const froms = all.filter((i) => i.keyword === 'FROM').map((i) => i.args)
+  const onNode24 = (from: string) =>
+    /^node:24[.-]/.test(from) ||
+    (/\$\{NODE_VERSION\}/.test(from) && nodeVersion?.args === 'NODE_VERSION=24')
+  if (!froms.every(onNode24)) problems.push('not on Node 24 LTS')
+  const buildEnv = build.filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG')
+  if (!buildEnv.some((i) => /npm_config_nodedir=\/usr\/local\b/.test(i.args)))
+    problems.push('build downloads Node headers')
+  const buildRuns = build.filter((i) => i.keyword === 'RUN').map((i) => i.args)
+  const prune = buildRuns.find((r) => /better-sqlite3/.test(r)) ?? ''
+  if (
+    !/rm -rf build deps src/.test(prune) ||
+    !/build\/Release\/better_sqlite3\.node\s*(&&|$)/.test(prune)
+  )
+    problems.push('better-sqlite3 compile leftovers in the runtime')
+  if (!buildRuns.some((r) => /rm -rf \S*node_modules\/@types\b/.test(r)))
+    problems.push('@types packages in the runtime')
+  if (!runtime.some((i) => i.keyword === 'ENV' && /AUTH_ON_CONFIG_ERROR=wait\b/.test(i.args)))
+    problems.push('a configuration error restart-loops')
+  return problems
+}
+
+/** The compose example as a NAS owner copies it. */
+export function nasComposeProblems(text: string): string[] {
+  const problems: string[] = []
+  const proxy = /#\s*AUTH_TRUST_PROXY:\s*(\S+)/.exec(text)?.[1] ?? ''
+  if (!proxy.split(',').every((cidr) => /\/(32|128)$/.test(cidr)))
+    problems.push('trusted proxy is a range, not the proxy')
+  if (!/docker network inspect/.test(text) || !/ipv4_address:/.test(text))
+    problems.push('no way shown to find or pin the proxy address')
+  if (/chmod 600 secrets\//.test(text) || !/chown 1000:1000 secrets\/auth_secret\.txt/.test(text))
+    problems.push('secret file unreadable to uid 1000')
+  if (!/chmod 400 secrets\/auth_secret\.txt/.test(text)) problems.push('secret file not mode 400')
+  return problems
+}
+
+/** The README's NAS instructions beyond the commands themselves. */
+export function nasReadmeProblems(text: string): string[] {
+  const problems: string[] = []
+  if (/chmod 600 secrets\//.test(text) || !/chown 1000:1000 secrets\/auth_secret\.txt/.test(text))
+    problems.push('secret file unreadable to uid 1000')
+  if (
+    ![/root\s+on\s+Unraid/, /uid\s+1026\s+on\s+Synology/, /uid\s+1000/].every((r) => r.test(text))
+  )
+    problems.push('secret set-up does not say why (Synology, Unraid, uid 1000)')
+  if (!/podman build --format docker/.test(text)) problems.push('no Podman note')
+  if (!/AUTH_ON_CONFIG_ERROR=wait/.test(text)) problems.push('restart loop not explained')
+  if (/node:20-bookworm/.test(text) || !/node:24-bookworm-slim/.test(text))
+    problems.push('names the wrong base image')
+  if (!/docker network inspect/.test(text) || !/the proxy's own address/.test(text))
+    problems.push('trusted proxy not narrowed to the proxy')
+  return problems
+}
