@@ -16,7 +16,9 @@ beforeAll(async () => {
     timeCost: 1,
     parallelism: 1,
   })
-  ;[, , , , salt, tag] = real.split('$') as string[]
+  const fields = real.split('$')
+  salt = fields[4]!
+  tag = fields[5]!
 })
 const phc = (params: [string, number | string][]) =>
   `$argon2id$v=19$${params.map(([k, v]) => `${k}=${v}`).join(',')}$${salt}$${tag}`
