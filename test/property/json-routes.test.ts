@@ -33,7 +33,7 @@ const FIELDS = [
 const NUM_RUNS = 150
 
 let people: People
-let routes: { method: string; path: string }[] = []
+const routes: { method: string; path: string }[] = []
 beforeAll(async () => {
   // Probed on a household of their own: a probe that is not refused may act (delete a user).
   const probe = await household()
