@@ -22,6 +22,8 @@ export interface Config {
   refreshTokenTTLSeconds: number
   refreshIdleTTLSeconds: number
   refreshReuseGraceSeconds: number
+  /** How recent a sign-in must be to change credentials or act as admin (API §7). */
+  reauthMaxAgeSeconds: number
   signingAlg: SigningAlg
   keyRotationSeconds: number
   trustProxy: CIDR[]
@@ -202,6 +204,7 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
         ? Math.min(7 * 86_400, parseDurationSeconds(text('AUTH_REFRESH_TOKEN_TTL') ?? '30d') ?? 0)
         : duration('AUTH_REFRESH_IDLE_TTL', '7d'),
     refreshReuseGraceSeconds: duration('AUTH_REFRESH_REUSE_GRACE', '10s', 300),
+    reauthMaxAgeSeconds: duration('AUTH_REAUTH_MAX_AGE', '10m'),
     signingAlg: signingAlg as SigningAlg,
     keyRotationSeconds: duration('AUTH_KEY_ROTATION', '30d'),
     trustProxy: networks('AUTH_TRUST_PROXY', '', true),

@@ -1,10 +1,34 @@
+/** The closed set of error codes of API §3: doors branch on these, never on message text. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'invalid_credentials'
+  | 'unauthorized'
+  | 'invalid_grant'
+  | 'pin_disabled'
+  | 'invalid_mfa_token'
+  | 'step_up_required'
+  | 'reauth_required'
+  | 'forbidden'
+  | 'network_not_allowed'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'busy'
+  | 'not_ready'
+  | 'storage_unavailable'
+  | 'internal'
+
 /**
  * Every request-ending outcome is an AuthError rendered by the one error handler.
  * `message` is safe for a client: it never holds a token, code, password, hash or secret.
+ * `field` names the input at fault, where there is one.
  */
 export class AuthError extends Error {
+  field?: string
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503,
     message: string,
     readonly retryAfterSeconds?: number,
@@ -15,7 +39,12 @@ export class AuthError extends Error {
   }
 }
 
-export const invalidRequest = (message: string) => new AuthError('invalid_request', 400, message)
+export function invalidRequest(message: string, field?: string): AuthError {
+  const error = new AuthError('invalid_request', 400, message)
+  const named = field ?? /^([a-z_][a-z0-9_.]*):/.exec(message)?.[1]
+  if (named) error.field = named
+  return error
+}
 export const payloadTooLarge = () =>
   new AuthError('payload_too_large', 413, 'The request body is larger than 16 KiB.')
 export const unsupportedMediaType = () =>
@@ -36,6 +65,12 @@ export const invalidMFAToken = () =>
   new AuthError('invalid_mfa_token', 401, 'The sign-in step has expired or was already used.')
 export const stepUpRequired = () =>
   new AuthError('step_up_required', 403, 'Sign in with your password or passkey to do this.')
+export const reauthRequired = () =>
+  new AuthError(
+    'reauth_required',
+    403,
+    'Sign in again (or send current_password) to change how you sign in.',
+  )
 export const forbidden = (message = 'You are not allowed to do this.') =>
   new AuthError('forbidden', 403, message)
 export const networkNotAllowed = () =>

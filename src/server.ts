@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger.js'
 import { defaultMigrationsDir } from './package-root.js'
 import { createReadiness } from './readiness.js'
 import { createMetrics } from './metrics.js'
+import { networkWarnings } from './limits/network-settings.js'
 import { resolveSecret } from './secret-file.js'
 import { stopOnConfigError } from './config-error-wait.js'
 import { boot, runMaintenance, type Booted } from './startup.js'
@@ -36,6 +37,7 @@ export async function runServer(options: RunOptions): Promise<number> {
   const secret = resolveSecret(config.givenSecret, config.dataDir, config.databasePath)
   if (!secret.ok) return stopOnConfigError(options, [secret.error])
   const logger = createLogger(config.logLevel)
+  for (const warning of networkWarnings(config)) logger.warn(warning)
   if (secret.generatedPath) {
     logger.warn(
       { path: secret.generatedPath },
@@ -98,11 +100,7 @@ export async function runServer(options: RunOptions): Promise<number> {
 
 type FetchHandler = Parameters<typeof serve>[0]['fetch']
 
-function listen(
-  fetch: FetchHandler,
-  hostname: string,
-  port: number,
-): Promise<Server> {
+function listen(fetch: FetchHandler, hostname: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, hostname, port }) as Server
     server.once('error', reject)

@@ -2,30 +2,23 @@ import type { Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { invalidRequest } from '../errors.js'
 import type { Audit, RequestContext } from './audit.js'
-import { verifyPassword, type PasswordLoginDeps } from './password-login.js'
+import type { PasswordLoginDeps } from './password-login.js'
+import {
+  assertRecentSignIn,
+  confirmPassword,
+  type Proof,
+  type RecentSignInDeps,
+} from './recent-sign-in.js'
 import { pinProblem, type Pins } from './pins.js'
 import type { Sessions } from './sessions.js'
 import type { UserRow } from './users.js'
 
-export interface AccountDeps extends PasswordLoginDeps {
+export interface AccountDeps extends PasswordLoginDeps, RecentSignInDeps {
   db: DB
   clock: Clock
   pins: Pins
   audit: Audit
   pinMinLength: number
-}
-
-/**
- * Re-checks the signed-in person's password before a credential change, under the same
- * limits as a sign-in (so it cannot be used to guess the password faster).
- */
-export async function confirmPassword(
-  deps: AccountDeps,
-  user: UserRow,
-  password: string,
-  context: RequestContext,
-): Promise<void> {
-  await verifyPassword(deps, { username: user.username, password }, context)
 }
 
 export async function setPIN(
@@ -41,19 +34,30 @@ export async function setPIN(
   deps.audit.record({ type: 'pin.set', userId: user.id, actorId: user.id, context })
 }
 
-export function removePIN(deps: AccountDeps, user: UserRow, context: RequestContext): void {
+export async function removePIN(
+  deps: AccountDeps,
+  user: UserRow,
+  proof: Proof,
+  context: RequestContext,
+): Promise<void> {
+  await assertRecentSignIn(deps, user, proof, context)
   deps.pins.remove(user.id)
   deps.audit.record({ type: 'pin.removed', userId: user.id, actorId: user.id, context })
 }
 
-/** Opting in to the household picker needs a PIN to sign in with. */
-export function setQuickLogin(
+/**
+ * Opting in to the household picker needs a PIN to sign in with, and a recent sign-in (it
+ * opens a way in); opting out needs neither.
+ */
+export async function setQuickLogin(
   deps: AccountDeps,
   user: UserRow,
   enabled: boolean,
+  proof: Proof,
   context: RequestContext,
-): void {
+): Promise<void> {
   if (enabled && !user.pinHash) throw invalidRequest('enabled: set a PIN first')
+  if (enabled) await assertRecentSignIn(deps, user, proof, context)
   deps.users.update(user.id, { quickLogin: enabled })
   deps.audit.record({
     type: enabled ? 'quick_login.enabled' : 'quick_login.disabled',

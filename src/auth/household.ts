@@ -10,8 +10,9 @@ import type { OneTimeCodes } from './one-time-codes.js'
 import { requiresSecondFactor } from './second-factor.js'
 import type { Sessions } from './sessions.js'
 import type { Role, UserRow, Users } from './users.js'
+import { assertRecentSignIn, type Proof, type RecentSignInDeps } from './recent-sign-in.js'
 
-export interface HouseholdDeps {
+export interface HouseholdDeps extends RecentSignInDeps {
   db: DB
   clock: Clock
   users: Users
@@ -20,10 +21,21 @@ export interface HouseholdDeps {
   audit: Audit
 }
 
-/** Who did it: an admin over HTTP (with address) or the owner at the box (the CLI). */
-export interface Actor {
-  id: string | null
-  context?: RequestContext
+/**
+ * Who did it: an admin over HTTP (with address, and the proof of a recent sign-in that
+ * creating or promoting an admin and making a reset code need) or the owner at the box (the
+ * CLI), who holds the data directory anyway.
+ */
+export type Actor =
+  | { id: string; user: UserRow; context: RequestContext; proof: Proof }
+  | { id: null; context?: undefined; proof: 'at-the-box' }
+
+export const AT_THE_BOX: Actor = { id: null, proof: 'at-the-box' }
+
+/** The admin acts of API §7 that hand out power need a recent sign-in. */
+async function assertActorRecent(deps: HouseholdDeps, actor: Actor): Promise<void> {
+  if (actor.id === null) return
+  await assertRecentSignIn(deps, actor.user, actor.proof, actor.context)
 }
 
 export interface UserMethods {
@@ -81,6 +93,8 @@ export async function addMember(
   },
   actor: Actor,
 ): Promise<{ user: UserRow; resetCode: { code: string; expiresAt: number } | null }> {
+  // Always: a new member without a password gets a reset code, which is a way in.
+  await assertActorRecent(deps, actor)
   const user = await deps.users.create(input)
   deps.audit.record({
     type: 'user.created',
@@ -94,7 +108,7 @@ export async function addMember(
   return { user, resetCode }
 }
 
-export function updateMember(
+export async function updateMember(
   deps: HouseholdDeps,
   id: string,
   changes: {
@@ -103,7 +117,10 @@ export function updateMember(
     displayName?: string | undefined
   },
   actor: Actor,
-): UserRow {
+): Promise<UserRow> {
+  if (changes.role === 'admin' && requireUser(deps, id).role !== 'admin') {
+    await assertActorRecent(deps, actor)
+  }
   return deps.db.transaction(() => {
     const user = requireUser(deps, id)
     const losesAdmin =
@@ -162,12 +179,13 @@ export function deleteMember(deps: HouseholdDeps, id: string, actor: Actor): voi
   })
 }
 
-export function issueMemberResetCode(
+export async function issueMemberResetCode(
   deps: HouseholdDeps,
   id: string,
   actor: Actor,
-): { code: string; expiresAt: number } {
+): Promise<{ code: string; expiresAt: number }> {
   requireUser(deps, id)
+  await assertActorRecent(deps, actor)
   const { code, expiresAt } = issueResetCode(deps, id)
   deps.audit.record({
     type: 'reset_code.issued',

@@ -14,6 +14,7 @@ import { invalidRequest, notFound } from '../errors.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { OneTimeCodes } from './one-time-codes.js'
 import type { UserRow } from './users.js'
+import { assertRecentSignIn, type Proof, type RecentSignInDeps } from './recent-sign-in.js'
 
 /** WebAuthn ceremonies must finish within five minutes (API §4). */
 export const CEREMONY_TTL_SECONDS = 300
@@ -60,11 +61,18 @@ export function countPasskeys(db: DB, userId: string): number {
   return statement.get({ userId })?.n ?? 0
 }
 
-/** Creation options: resident key preferred, user verification required, no duplicates. */
+/**
+ * Creation options: resident key preferred, user verification required, no duplicates.
+ * Starting a registration needs a recent sign-in; the single-use ceremony it creates (bound
+ * to the user, 5 minutes) is what the registration then presents.
+ */
 export async function passkeyRegistrationOptions(
-  deps: PasskeyDeps,
+  deps: PasskeyDeps & RecentSignInDeps,
   user: UserRow,
-): Promise<{ registration_id: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  proof: Proof,
+  context: RequestContext,
+): Promise<{ registrationId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  await assertRecentSignIn(deps, user, proof, context)
   const { generateRegistrationOptions } = await loadWebAuthn()
   const options = await generateRegistrationOptions({
     rpName: deps.webauthn.rpName,
@@ -85,7 +93,7 @@ export async function passkeyRegistrationOptions(
     ttlSeconds: CEREMONY_TTL_SECONDS,
     data: { challenge: options.challenge },
   })
-  return { registration_id: code, options }
+  return { registrationId: code, options }
 }
 
 export async function registerPasskey(
@@ -150,24 +158,29 @@ function ownPasskey(db: DB, userId: string, id: string): PasskeyRow {
   return row
 }
 
-export function renamePasskey(
-  deps: PasskeyDeps,
-  userId: string,
-  id: string,
-  name: string,
-): PasskeyRow {
-  ownPasskey(deps.db, userId, id)
-  deps.db.update(passkeys).set({ name }).where(eq(passkeys.id, id)).run()
-  return ownPasskey(deps.db, userId, id)
+export async function renamePasskey(
+  deps: PasskeyDeps & RecentSignInDeps,
+  user: UserRow,
+  input: { id: string; name: string },
+  proof: Proof,
+  context: RequestContext,
+): Promise<PasskeyRow> {
+  ownPasskey(deps.db, user.id, input.id)
+  await assertRecentSignIn(deps, user, proof, context)
+  deps.db.update(passkeys).set({ name: input.name }).where(eq(passkeys.id, input.id)).run()
+  return ownPasskey(deps.db, user.id, input.id)
 }
 
-export function deletePasskey(
-  deps: PasskeyDeps,
-  userId: string,
+export async function deletePasskey(
+  deps: PasskeyDeps & RecentSignInDeps,
+  user: UserRow,
   id: string,
+  proof: Proof,
   context: RequestContext,
-): void {
+): Promise<void> {
+  const userId = user.id
   const row = ownPasskey(deps.db, userId, id)
+  await assertRecentSignIn(deps, user, proof, context)
   deps.db.delete(passkeys).where(eq(passkeys.id, id)).run()
   deps.audit.record({
     type: 'passkey.removed',

@@ -7,7 +7,13 @@ import type { Audit, RequestContext } from './audit.js'
 import type { RecoveryCodes } from './recovery-codes.js'
 import type { TOTP } from './totp.js'
 import type { UserChanges, UserRow, Users } from './users.js'
-import { confirmPassword, type AccountDeps } from './account.js'
+import type { AccountDeps } from './account.js'
+import {
+  assertRecentSignIn,
+  confirmPassword,
+  type Proof,
+  type RecentSignInDeps,
+} from './recent-sign-in.js'
 import { countPasskeys } from './passkeys.js'
 
 export interface TOTPEnrolmentDeps {
@@ -29,9 +35,12 @@ const setUser = (deps: TOTPEnrolmentDeps, userId: string, values: UserChanges) =
  * until a correct code confirms it; an active TOTP stays in force until then.
  */
 export async function setupTOTP(
-  deps: TOTPEnrolmentDeps,
+  deps: TOTPEnrolmentDeps & RecentSignInDeps,
   user: UserRow,
+  proof: Proof,
+  context: RequestContext,
 ): Promise<{ secret: string; uri: string; qrSVG: string }> {
+  await assertRecentSignIn(deps, user, proof, context)
   const secret = await deps.totp.newSecret()
   setUser(deps, user.id, {
     totpPendingSealed: deps.secretKeys.encrypt('totp-secret', secret, user.id),
@@ -44,12 +53,15 @@ export async function setupTOTP(
 
 /** Activates the pending secret with a correct code; returns ten new recovery codes, once. */
 export async function confirmTOTP(
-  deps: TOTPEnrolmentDeps,
+  deps: TOTPEnrolmentDeps & RecentSignInDeps,
   user: UserRow,
   code: string,
+  proof: Proof,
   context: RequestContext,
 ): Promise<string[]> {
   if (!user.totpPendingSealed) throw invalidRequest('code: start with POST /v1/me/totp/setup')
+  // Confirming is what replaces an active secret, so it is held to the same rule as setup.
+  await assertRecentSignIn(deps, user, proof, context)
   const secret = deps.secretKeys.decrypt('totp-secret', user.totpPendingSealed, user.id)
   const step = await deps.totp.verify(secret, code, null)
   if (step === null)

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Env } from '../config.js'
-import { addMember, issueMemberResetCode, updateMember } from '../auth/household.js'
+import { addMember, AT_THE_BOX, issueMemberResetCode, updateMember } from '../auth/household.js'
 import { importUsers } from '../auth/user-import.js'
 import type { UserRow } from '../auth/users.js'
 import { normalizeUsername } from '../auth/credentials-policy.js'
@@ -15,7 +15,7 @@ const USAGE =
   ' | reset-code <username> | import <file.json>'
 
 // The owner at the box: no HTTP actor, but the same functions and audit events as the routes.
-const CLI = { id: null }
+const CLI = AT_THE_BOX
 
 /** `user …`: the same functions the admin routes use. */
 export async function runUserCommand(
@@ -33,8 +33,8 @@ export async function runUserCommand(
       const [name, role] = rest
       if (!name || (role !== 'admin' && role !== 'member') || rest.length !== 2)
         throw new CommandError(USAGE, 64)
-      return onUser(env, name, (services, user) => {
-        updateMember(services, user.id, { role }, CLI)
+      return onUser(env, name, async (services, user) => {
+        await updateMember(services, user.id, { role }, CLI)
         return `${user.username} is now ${role}`
       })
     }
@@ -42,16 +42,16 @@ export async function runUserCommand(
     case 'enable': {
       const [name] = rest
       if (!name || rest.length !== 1) throw new CommandError(USAGE, 64)
-      return onUser(env, name, (services, user) => {
-        updateMember(services, user.id, { disabled: sub === 'disable' }, CLI)
+      return onUser(env, name, async (services, user) => {
+        await updateMember(services, user.id, { disabled: sub === 'disable' }, CLI)
         return `${user.username} is ${sub}d${sub === 'disable' ? ' and signed out everywhere' : ''}`
       })
     }
     case 'reset-code': {
       const [name] = rest
       if (!name || rest.length !== 1) throw new CommandError(USAGE, 64)
-      return onUser(env, name, (services, user) => {
-        const { code, expiresAt } = issueMemberResetCode(services, user.id, CLI)
+      return onUser(env, name, async (services, user) => {
+        const { code, expiresAt } = await issueMemberResetCode(services, user.id, CLI)
         const expires_at = new Date(expiresAt * 1000).toISOString()
         return `one-time code for ${user.username}, valid until ${expires_at} (POST /v1/password-reset):\n${code}`
       })
@@ -118,14 +118,14 @@ async function addUser(rest: string[], env: Env, stdin: () => Promise<string>): 
 function onUser(
   env: Env,
   name: string,
-  run: (services: Services, user: UserRow) => string,
+  run: (services: Services, user: UserRow) => Promise<string>,
 ): Promise<string> {
-  return withServices(env, ({ services }) => {
+  return withServices(env, async ({ services }) => {
     const username = normalizeUsername(name)
     const user = username ? services.users.findByUsername(username) : null
     if (!user) throw new CommandError(`no user named "${name}"`)
     try {
-      return run(services, user)
+      return await run(services, user)
     } catch (error) {
       return rethrowAsCommandError(error)
     }

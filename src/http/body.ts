@@ -55,6 +55,21 @@ export async function parseBody<T extends z.ZodType>(c: Context, schema: T): Pro
   return validate(schema, await readJSON(c))
 }
 
+/**
+ * A body that may be left out: no body at all reads as `{}` (routes such as
+ * `POST /v1/me/totp/setup` need none, but take an optional `current_password`).
+ */
+export async function parseOptionalBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<z.infer<T>> {
+  const empty =
+    c.req.header('content-type') === undefined &&
+    (c.req.header('content-length') ?? '0') === '0' &&
+    c.req.header('transfer-encoding') === undefined
+  return empty ? validate(schema, {}) : parseBody(c, schema)
+}
+
 /** Validates input (a JSON body, form fields) against a schema; a 400 names the field. */
 export function validate<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input)

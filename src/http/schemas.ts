@@ -39,28 +39,37 @@ export const passkeyLoginVerifyBody = z.object({
 export const quickLoginBody = z.object({ user_id: credential(64), pin: credential(64) })
 
 export const currentPasswordBody = z.object({ current_password: password })
+/**
+ * Every route that changes how one signs in (or hands out admin power) takes an optional
+ * `current_password`: the way to pass the recent-sign-in rule of API §7 without signing in
+ * again.
+ */
+const reauth = { current_password: password.optional() }
+export const reauthBody = z.object(reauth)
 export const pinBody = z.object({ pin: credential(64), current_password: password })
-export const quickLoginOptInBody = z.object({ enabled: z.boolean() })
+export const quickLoginOptInBody = z.object({ enabled: z.boolean(), ...reauth })
 export const passwordChangeBody = z.object({ current_password: password, new_password: password })
-export const totpConfirmBody = z.object({ code: credential(16) })
+export const totpConfirmBody = z.object({ code: credential(16), ...reauth })
 export const passkeyRegisterBody = z.object({
   registration_id: token,
   response: webauthnResponse,
   name: passkeyName.default('Passkey'),
 })
-export const passkeyRenameBody = z.object({ name: passkeyName })
+export const passkeyRenameBody = z.object({ name: passkeyName, ...reauth })
 
 export const memberCreateBody = z.object({
   username: credential(256),
   display_name: z.string().max(64).optional(),
   role: role.optional(),
   password: password.optional(),
+  ...reauth,
 })
 export const memberUpdateBody = z
   .object({
     role: role.optional(),
     disabled: z.boolean().optional(),
     display_name: z.string().max(64).optional(),
+    ...reauth,
   })
   .strict()
 export const auditQuery = z.object({

@@ -60,7 +60,11 @@ describe('the first admin', () => {
   it.each([
     ['a username that breaks the rules', 'Ow', PASSWORD],
     ['a password that breaks the rules', 'owner', 'short'],
-    ['a password equal to the username once NFKC-folded', 'ｆｕｌｌｗｉｄｔｈ.ｏｗｎｅｒ', 'fullwidth.owner'],
+    [
+      'a password equal to the username once NFKC-folded',
+      'ｆｕｌｌｗｉｄｔｈ.ｏｗｎｅｒ',
+      'fullwidth.owner',
+    ],
   ])('keeps the setup code usable after %s', async (_name, username, password) => {
     t = await createTestApp()
     const code = setupCodeFrom(t.logs)!

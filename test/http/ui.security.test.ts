@@ -55,9 +55,13 @@ describe('the web UI', () => {
     await addUser(t, 'alice')
     const browser = uiBrowser(t, { origin: 'https://auth.home.example' })
     const page = await browser.get('/ui/sign-in')
-    expect(setCookie(page, '__Host-hma_browser')).toMatch(/Path=\/; HttpOnly; Secure; SameSite=Strict/)
+    expect(setCookie(page, '__Host-hma_browser')).toMatch(
+      /Path=\/; HttpOnly; Secure; SameSite=Strict/,
+    )
     const response = await uiSignIn(browser, 'alice', PASSWORD)
-    expect(setCookie(response, '__Host-hma_session')).toMatch(/Path=\/; HttpOnly; Secure; SameSite=Lax/)
+    expect(setCookie(response, '__Host-hma_session')).toMatch(
+      /Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    )
   })
 
   it('refuses a cross-site form POST: no cookie, a wrong token, a foreign or null Origin, a cross-site fetch', async () => {
@@ -159,7 +163,9 @@ describe('the web UI', () => {
 
 describe('GET / and /favicon.ico', () => {
   it('sends a browser from the service address into the UI, and serves an icon', async () => {
-    const root = await t.call('GET', '/', { headers: { accept: 'text/html,application/xhtml+xml' } })
+    const root = await t.call('GET', '/', {
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    })
     expect(root.status).toBe(302)
     expect(root.headers.get('location')).toBe('/ui')
     const ui = await t.call('GET', '/ui')

@@ -37,3 +37,18 @@ describe('serve with networks that do not say what they seem to', () => {
     expect(output).toContain(`${name}: "${value}" `)
   })
 })
+
+describe('serve with a trusted proxy range inside the household networks', () => {
+  it('starts, and warns once at start that the two overlap', async () => {
+    const { outcome, output } = await startWith({
+      AUTH_TRUST_PROXY: '192.168.1.0/24',
+      AUTH_QUICK_LOGIN_NETWORKS: '192.168.0.0/16',
+    })
+    expect(outcome).toBe('ready')
+    const warnings = output
+      .split('\n')
+      .filter((l) => l.includes('"level":40') && /overlap/i.test(l))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('192.168.1.0/24')
+  })
+})

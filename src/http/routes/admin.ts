@@ -12,16 +12,23 @@ import {
 } from '../../auth/household.js'
 import type { UserRow } from '../../auth/users.js'
 import { invalidRequest } from '../../errors.js'
-import { parseBody } from '../body.js'
+import { parseBody, parseOptionalBody } from '../body.js'
+import { bearerProof } from '../proof.js'
 import type { DepsOf } from '../deps-of.js'
 import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
-import { auditQuery, memberCreateBody, memberUpdateBody } from '../schemas.js'
+import { auditQuery, memberCreateBody, memberUpdateBody, reauthBody } from '../schemas.js'
 import { adminUserView, isoTime } from '../views.js'
 
-export type AdminRouteDeps = DepsOf<typeof addMember> & DepsOf<typeof unlockUser> & { guards: Guards }
+export type AdminRouteDeps = DepsOf<typeof addMember> &
+  DepsOf<typeof unlockUser> & { guards: Guards }
 
-const actorOf = (c: Context<AppEnv>): Actor => ({ id: c.get('user').id, context: requestContext(c) })
+const actorOf = (c: Context<AppEnv>, currentPassword?: string): Actor => ({
+  id: c.get('user').id,
+  user: c.get('user'),
+  context: requestContext(c),
+  proof: bearerProof(c, currentPassword),
+})
 
 /** The admin area: a strong session of an enabled admin (API §7). */
 export function adminRoutes(deps: AdminRouteDeps): Hono<AppEnv> {
@@ -40,21 +47,24 @@ export function adminRoutes(deps: AdminRouteDeps): Hono<AppEnv> {
       role: body.role,
       password: body.password,
     }
-    const { user, resetCode } = await addMember(deps, input, actorOf(c))
+    const { user, resetCode } = await addMember(deps, input, actorOf(c, body.current_password))
     const code = resetCode
       ? { reset_code: resetCode.code, reset_code_expires_at: isoTime(resetCode.expiresAt) }
       : {}
     return c.json({ user: view(user), ...code }, 201)
   })
 
-  routes.get('/admin/users/:id', (c) => c.json({ user: view(requireUser(deps, c.req.param('id'))) }))
+  routes.get('/admin/users/:id', (c) =>
+    c.json({ user: view(requireUser(deps, c.req.param('id'))) }),
+  )
 
   routes.patch('/admin/users/:id', async (c) => {
     const body = await parseBody(c, memberUpdateBody)
-    if (Object.keys(body).length === 0)
-      throw invalidRequest('body: send role, disabled or display_name', 'body')
     const changes = { role: body.role, disabled: body.disabled, displayName: body.display_name }
-    return c.json({ user: view(updateMember(deps, c.req.param('id'), changes, actorOf(c))) })
+    if (Object.values(changes).every((v) => v === undefined))
+      throw invalidRequest('body: send role, disabled or display_name', 'body')
+    const actor = actorOf(c, body.current_password)
+    return c.json({ user: view(await updateMember(deps, c.req.param('id'), changes, actor)) })
   })
 
   routes.delete('/admin/users/:id', (c) => {
@@ -62,8 +72,10 @@ export function adminRoutes(deps: AdminRouteDeps): Hono<AppEnv> {
     return c.body(null, 204)
   })
 
-  routes.post('/admin/users/:id/reset-code', (c) => {
-    const { code, expiresAt } = issueMemberResetCode(deps, c.req.param('id'), actorOf(c))
+  routes.post('/admin/users/:id/reset-code', async (c) => {
+    const body = await parseOptionalBody(c, reauthBody)
+    const actor = actorOf(c, body.current_password)
+    const { code, expiresAt } = await issueMemberResetCode(deps, c.req.param('id'), actor)
     return c.json({ code, expires_at: isoTime(expiresAt) })
   })
 

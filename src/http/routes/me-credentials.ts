@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
 import { changePassword, removePIN, setPIN, setQuickLogin } from '../../auth/account.js'
-import { parseBody } from '../body.js'
+import { parseBody, parseOptionalBody } from '../body.js'
+import { bearerProof } from '../proof.js'
 import type { DepsOf } from '../deps-of.js'
 import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
-import { passwordChangeBody, pinBody, quickLoginOptInBody } from '../schemas.js'
+import { passwordChangeBody, pinBody, quickLoginOptInBody, reauthBody } from '../schemas.js'
 
 export type MeCredentialDeps = DepsOf<typeof changePassword> & { guards: Guards }
 
@@ -32,14 +33,16 @@ export function meCredentialRoutes(deps: MeCredentialDeps): Hono<AppEnv> {
     return c.body(null, 204)
   })
 
-  routes.delete('/me/pin', (c) => {
-    removePIN(deps, c.get('user'), requestContext(c))
+  routes.delete('/me/pin', async (c) => {
+    const body = await parseOptionalBody(c, reauthBody)
+    await removePIN(deps, c.get('user'), bearerProof(c, body.current_password), requestContext(c))
     return c.body(null, 204)
   })
 
   routes.put('/me/quick-login', async (c) => {
-    const { enabled } = await parseBody(c, quickLoginOptInBody)
-    setQuickLogin(deps, c.get('user'), enabled, requestContext(c))
+    const body = await parseBody(c, quickLoginOptInBody)
+    const proof = bearerProof(c, body.current_password)
+    await setQuickLogin(deps, c.get('user'), body.enabled, proof, requestContext(c))
     return c.body(null, 204)
   })
 

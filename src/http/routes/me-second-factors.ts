@@ -13,7 +13,8 @@ import {
   removeTOTP,
   setupTOTP,
 } from '../../auth/totp-enrolment.js'
-import { parseBody } from '../body.js'
+import { parseBody, parseOptionalBody } from '../body.js'
+import { bearerProof } from '../proof.js'
 import type { DepsOf } from '../deps-of.js'
 import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
@@ -21,6 +22,7 @@ import {
   currentPasswordBody,
   passkeyRegisterBody,
   passkeyRenameBody,
+  reauthBody,
   totpConfirmBody,
 } from '../schemas.js'
 import { passkeyView } from '../views.js'
@@ -31,17 +33,26 @@ export type MeSecondFactorDeps = DepsOf<typeof removeTOTP> &
 /** TOTP, recovery codes and passkeys of the signed-in person (strong session only). */
 export function meSecondFactorRoutes(deps: MeSecondFactorDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  for (const path of ['/me/totp', '/me/totp/*', '/me/recovery-codes', '/me/passkeys', '/me/passkeys/*'])
+  for (const path of [
+    '/me/totp',
+    '/me/totp/*',
+    '/me/recovery-codes',
+    '/me/passkeys',
+    '/me/passkeys/*',
+  ])
     routes.use(path, deps.guards.bearer, deps.guards.strong)
 
   routes.post('/me/totp/setup', async (c) => {
-    const setup = await setupTOTP(deps, c.get('user'))
+    const body = await parseOptionalBody(c, reauthBody)
+    const proof = bearerProof(c, body.current_password)
+    const setup = await setupTOTP(deps, c.get('user'), proof, requestContext(c))
     return c.json({ secret: setup.secret, otpauth_uri: setup.uri, qr_svg: setup.qrSVG })
   })
 
   routes.post('/me/totp/confirm', async (c) => {
-    const { code } = await parseBody(c, totpConfirmBody)
-    const codes = await confirmTOTP(deps, c.get('user'), code.trim(), requestContext(c))
+    const body = await parseBody(c, totpConfirmBody)
+    const proof = bearerProof(c, body.current_password)
+    const codes = await confirmTOTP(deps, c.get('user'), body.code.trim(), proof, requestContext(c))
     return c.json({ recovery_codes: codes })
   })
 
@@ -58,9 +69,12 @@ export function meSecondFactorRoutes(deps: MeSecondFactorDeps): Hono<AppEnv> {
     return c.json({ recovery_codes: codes })
   })
 
-  routes.post('/me/passkeys/options', async (c) =>
-    c.json(await passkeyRegistrationOptions(deps, c.get('user'))),
-  )
+  routes.post('/me/passkeys/options', async (c) => {
+    const body = await parseOptionalBody(c, reauthBody)
+    const proof = bearerProof(c, body.current_password)
+    const started = await passkeyRegistrationOptions(deps, c.get('user'), proof, requestContext(c))
+    return c.json({ registration_id: started.registrationId, options: started.options })
+  })
 
   routes.post('/me/passkeys', async (c) => {
     const body = await parseBody(c, passkeyRegisterBody)
@@ -75,12 +89,17 @@ export function meSecondFactorRoutes(deps: MeSecondFactorDeps): Hono<AppEnv> {
   )
 
   routes.patch('/me/passkeys/:id', async (c) => {
-    const { name } = await parseBody(c, passkeyRenameBody)
-    return c.json(passkeyView(renamePasskey(deps, c.get('user').id, c.req.param('id'), name)))
+    const body = await parseBody(c, passkeyRenameBody)
+    const input = { id: c.req.param('id'), name: body.name }
+    const proof = bearerProof(c, body.current_password)
+    const row = await renamePasskey(deps, c.get('user'), input, proof, requestContext(c))
+    return c.json(passkeyView(row))
   })
 
-  routes.delete('/me/passkeys/:id', (c) => {
-    deletePasskey(deps, c.get('user').id, c.req.param('id'), requestContext(c))
+  routes.delete('/me/passkeys/:id', async (c) => {
+    const body = await parseOptionalBody(c, reauthBody)
+    const proof = bearerProof(c, body.current_password)
+    await deletePasskey(deps, c.get('user'), c.req.param('id'), proof, requestContext(c))
     return c.body(null, 204)
   })
 

@@ -10,6 +10,7 @@ import {
   registerPasskey,
   renamePasskey,
 } from '../../auth/passkeys.js'
+import type { Proof } from '../../auth/recent-sign-in.js'
 import { confirmTOTP, removeTOTP, setupTOTP } from '../../auth/totp-enrolment.js'
 import { stepUpRequired, unauthorized } from '../../errors.js'
 import { parseBody, validate } from '../body.js'
@@ -23,8 +24,10 @@ import {
   formValue,
   isPinOnlySession,
   pageBase,
+  reauthRedirect,
   render,
   signedInOf,
+  uiProof,
   type UIContext,
   type UIMessage,
   type UIShell,
@@ -75,20 +78,25 @@ export function uiAccountRoutes(deps: UIAccountDeps & UIShell): Hono<AppEnv> {
     <AccountPage {...pageBase(deps, c)} view={accountView(c, extra)} message={message ?? null} />
   )
 
-  /** A credential change from the account page: strong session only, then the page again. */
+  /**
+   * A credential change from the account page: strong session only, then the page again.
+   * Without a recent sign-in (API §7) the person signs in again and comes back here.
+   */
   function change(
     c: UIContext,
-    run: (signed: SignedIn) => Promise<string | Partial<AccountView>>,
+    run: (signed: SignedIn, proof: Proof) => Promise<string | Partial<AccountView>>,
   ) {
     return attempt(
       c,
       async () => {
-        const result = await run(strong(c))
+        const signed = strong(c)
+        const result = await run(signed, uiProof(c, signed))
         return typeof result === 'string'
           ? render(c, accountPage(c, {}, { kind: 'info', text: result }))
           : render(c, accountPage(c, result))
       },
       (message) => accountPage(c, {}, message),
+      reauthRedirect('/ui/account'),
     )
   }
 
@@ -113,29 +121,29 @@ export function uiAccountRoutes(deps: UIAccountDeps & UIShell): Hono<AppEnv> {
     }),
   )
   routes.post('/account/pin/remove', (c) =>
-    change(c, async ({ user }) => {
-      removePIN(deps, user, requestContext(c))
+    change(c, async ({ user }, proof) => {
+      await removePIN(deps, user, proof, requestContext(c))
       return 'PIN removed.'
     }),
   )
   routes.post('/account/quick-login', (c) =>
-    change(c, async ({ user }) => {
+    change(c, async ({ user }, proof) => {
       const enabled = formValue(c, 'enabled') === 'true'
-      setQuickLogin(deps, user, enabled, requestContext(c))
+      await setQuickLogin(deps, user, enabled, proof, requestContext(c))
       return enabled ? 'You are in the household picker.' : 'You left the household picker.'
     }),
   )
   routes.post('/account/totp/setup', (c) =>
-    change(c, async ({ user }) => {
-      const setup = await setupTOTP(deps, user)
+    change(c, async ({ user }, proof) => {
+      const setup = await setupTOTP(deps, user, proof, requestContext(c))
       const qrDataURI = `data:image/svg+xml;base64,${Buffer.from(setup.qrSVG).toString('base64')}`
       return { totpSetup: { secret: setup.secret, qrDataURI } }
     }),
   )
   routes.post('/account/totp/confirm', (c) =>
-    change(c, async ({ user }) => {
+    change(c, async ({ user }, proof) => {
       const code = formValue(c, 'code').trim()
-      return { recoveryCodes: await confirmTOTP(deps, user, code, requestContext(c)) }
+      return { recoveryCodes: await confirmTOTP(deps, user, code, proof, requestContext(c)) }
     }),
   )
   routes.post('/account/totp/remove', (c) =>
@@ -145,15 +153,15 @@ export function uiAccountRoutes(deps: UIAccountDeps & UIShell): Hono<AppEnv> {
     }),
   )
   routes.post('/account/passkeys/:id/rename', (c) =>
-    change(c, async ({ user }) => {
+    change(c, async ({ user }, proof) => {
       const { name } = validate(passkeyRenameBody, { name: formValue(c, 'name') })
-      renamePasskey(deps, user.id, c.req.param('id'), name)
+      await renamePasskey(deps, user, { id: c.req.param('id'), name }, proof, requestContext(c))
       return 'Passkey renamed.'
     }),
   )
   routes.post('/account/passkeys/:id/delete', (c) =>
-    change(c, async ({ user }) => {
-      deletePasskey(deps, user.id, c.req.param('id'), requestContext(c))
+    change(c, async ({ user }, proof) => {
+      await deletePasskey(deps, user, c.req.param('id'), proof, requestContext(c))
       return 'Passkey removed.'
     }),
   )
@@ -165,9 +173,12 @@ export function uiAccountRoutes(deps: UIAccountDeps & UIShell): Hono<AppEnv> {
   )
 
   // Passkey registration runs in the page script; these answer it as JSON.
-  routes.post('/account/passkeys/options', async (c) =>
-    c.json(await passkeyRegistrationOptions(deps, strong(c).user)),
-  )
+  routes.post('/account/passkeys/options', async (c) => {
+    const signed = strong(c)
+    const proof = uiProof(c, signed)
+    const started = await passkeyRegistrationOptions(deps, signed.user, proof, requestContext(c))
+    return c.json({ registration_id: started.registrationId, options: started.options })
+  })
   routes.post('/account/passkeys', async (c) => {
     const { user } = strong(c)
     const body = await parseBody(c, passkeyRegisterBody)

@@ -16,8 +16,10 @@ import {
   formValue,
   isPinOnlySession,
   pageBase,
+  reauthRedirect,
   render,
   signedInOf,
+  uiProof,
   type UIContext,
   type UIMessage,
   type UIShell,
@@ -61,11 +63,22 @@ export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
     )
   }
 
+  /** An admin act, then the page again; without a recent sign-in, sign in and come back. */
   const act = (c: UIContext, run: (actor: Actor & { id: string }) => Promise<MembersExtra>) =>
     attempt(
       c,
-      async () => render(c, membersPage(c, await run({ id: admin(c)!.id, context: requestContext(c) }))),
+      async () => {
+        const signed = signedInOf(c)!
+        const actor = {
+          id: admin(c)!.id,
+          user: signed.user,
+          context: requestContext(c),
+          proof: uiProof(c, signed),
+        }
+        return render(c, membersPage(c, await run(actor)))
+      },
       (message) => membersPage(c, { message }),
+      reauthRedirect('/ui/members'),
     )
 
   routes.get('/members', (c) => render(c, membersPage(c)))
@@ -86,13 +99,13 @@ export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
         role: role === 'admin' || role === 'member' ? (role as 'admin' | 'member') : undefined,
         disabled: disabled === '' ? undefined : disabled === 'true',
       }
-      updateMember(deps, c.req.param('id'), changes, actor)
+      await updateMember(deps, c.req.param('id'), changes, actor)
       return { message: { kind: 'info', text: 'Saved.' } }
     }),
   )
   routes.post('/members/:id/reset-code', (c) =>
     act(c, async (actor) => {
-      const { code } = issueMemberResetCode(deps, c.req.param('id'), actor)
+      const { code } = await issueMemberResetCode(deps, c.req.param('id'), actor)
       return { resetCode: { username: requireUser(deps, c.req.param('id')).username, code } }
     }),
   )

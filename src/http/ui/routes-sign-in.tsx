@@ -47,9 +47,16 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
   const base = (c: UIContext) => pageBase(deps, c)
   const returnToOf = (value: string | null | undefined) => checkedReturnTo(deps, value)
 
-  /** Signs the browser in: the refresh token goes into the HttpOnly cookie, nothing else. */
-  const startBrowserSession = (c: UIContext, tokens: TokenResponse) =>
+  /**
+   * Signs the browser in: the refresh token goes into the HttpOnly cookie, nothing else. A
+   * session this browser already had (a sign-in again for a recent sign-in) ends: one
+   * browser, one session.
+   */
+  const startBrowserSession = (c: UIContext, tokens: TokenResponse) => {
+    const previous = deps.cookies.session(c)
+    if (previous) logout(deps, previous, requestContext(c))
     deps.cookies.setSession(c, tokens.refresh_token, tokens.refresh_expires_in)
+  }
 
   /** After a sign-in step: either the browser is signed in, or the second step is shown. */
   function signedInOrSecondStep(
@@ -98,7 +105,11 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
 
   routes.get('/sign-in', (c) => {
     const returnTo = returnToOf(c.req.query('return_to'))
-    return render(c, <SignInPage {...base(c)} returnTo={returnTo} />)
+    const message =
+      c.req.query('reauth') === '1'
+        ? { kind: 'info' as const, text: 'Sign in again to change how you sign in.' }
+        : null
+    return render(c, <SignInPage {...base(c)} returnTo={returnTo} message={message} />)
   })
   routes.post('/sign-in', (c) => {
     const returnTo = returnToOf(formValue(c, 'return_to'))
@@ -194,7 +205,10 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
     attempt(
       c,
       async () => {
-        const input = { code: formValue(c, 'code').trim(), newPassword: formValue(c, 'new_password') }
+        const input = {
+          code: formValue(c, 'code').trim(),
+          newPassword: formValue(c, 'new_password'),
+        }
         await redeemResetCode(deps, input, requestContext(c))
         const message = { kind: 'info' as const, text: 'Password set. Sign in with it now.' }
         return render(c, <SignInPage {...base(c)} returnTo={null} message={message} />)

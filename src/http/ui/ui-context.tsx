@@ -7,6 +7,7 @@ import type { Sessions } from '../../auth/sessions.js'
 import type { Users } from '../../auth/users.js'
 import type { Config } from '../../config.js'
 import { AuthError, forbidden, invalidRequest, type ErrorCode } from '../../errors.js'
+import type { Proof } from '../../auth/recent-sign-in.js'
 import type { SecretKeys } from '../../secret-keys.js'
 import { readForm } from '../body.js'
 import type { AppEnv, SignedIn } from '../env.js'
@@ -44,7 +45,9 @@ export const isPinOnlySession = (signed: SignedIn) => isPinOnly(parseAMR(signed.
  */
 export function csrfToken(shell: UIShell, c: UIContext): string {
   const signed = signedInOf(c)
-  const binding = signed ? `session:${signed.session.id}` : `browser:${shell.cookies.browserNonce(c)}`
+  const binding = signed
+    ? `session:${signed.session.id}`
+    : `browser:${shell.cookies.browserNonce(c)}`
   return shell.secretKeys.csrfToken(binding)
 }
 
@@ -118,10 +121,7 @@ export const formValue = (c: UIContext, name: string) => c.get('form')?.get(name
  * `return_to` only to this service's own pages or an origin in AUTH_RETURN_TO_ORIGINS:
  * anything else is an open redirect.
  */
-export function checkedReturnTo(
-  shell: UIShell,
-  value: string | null | undefined,
-): string | null {
+export function checkedReturnTo(shell: UIShell, value: string | null | undefined): string | null {
   if (!value) return null
   if (/^\/ui\/[A-Za-z0-9/_-]*$/.test(value)) return value
   let url: URL
@@ -142,16 +142,31 @@ export interface UIMessage {
   code?: ErrorCode
 }
 
+/** How recently the signed-in person signed in, and the password the form sent, if any. */
+export const uiProof = (c: UIContext, signed: SignedIn): Proof => ({
+  authTime: signed.session.authTime,
+  currentPassword: formValue(c, 'current_password') || undefined,
+})
+
+/** `reauth_required` in the web UI: sign in again, then back to `page` (API §7). */
+export const reauthRedirect = (page: string) => (c: UIContext, error: AuthError) =>
+  error.code === 'reauth_required'
+    ? c.redirect(`/ui/sign-in?reauth=1&return_to=${encodeURIComponent(page)}`, 303)
+    : null
+
 /** Runs a form action; an AuthError becomes the same page again with its message. */
 export async function attempt(
   c: UIContext,
   action: () => Promise<Response>,
   again: (message: UIMessage) => JSX.Element,
+  redirect?: (c: UIContext, error: AuthError) => Response | null,
 ): Promise<Response> {
   try {
     return await action()
   } catch (error) {
     if (!(error instanceof AuthError) || error.status >= 500) throw error
+    const away = redirect?.(c, error)
+    if (away) return away
     if (error.retryAfterSeconds !== undefined)
       c.header('Retry-After', String(error.retryAfterSeconds))
     const message = { kind: 'error' as const, text: error.message, code: error.code }

@@ -12,6 +12,12 @@ async function post(path: string, body: unknown): Promise<Record<string, unknown
     credentials: 'same-origin',
   })
   const json = (await response.json()) as Record<string, unknown>
+  // A credential change needs a recent sign-in: sign in again, then come back here.
+  if (json.error === 'reauth_required') {
+    const back = encodeURIComponent(window.location.pathname)
+    window.location.assign(`/ui/sign-in?reauth=1&return_to=${back}`)
+    throw new Error(String(json.message))
+  }
   if (!response.ok) throw new Error(String(json.message ?? 'Something went wrong.'))
   return json
 }
