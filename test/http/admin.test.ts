@@ -190,6 +190,31 @@ describe('disabling a user', () => {
     await login(t, 'kid')
   })
 
+  // Regression: a demoted admin kept their sessions, so refreshed tokens still said
+  // `role: admin` to every offline verifier until the session ended.
+  it("a role change ends the person's sessions, both ways", async () => {
+    const kid = await addUser(t, 'kid', { role: 'admin' })
+    const before = await login(t, 'kid')
+    const demoted = await t.call('PATCH', `/v1/admin/users/${kid.id}`, {
+      token: admin,
+      json: { role: 'member' },
+    })
+    expect(demoted.status).toBe(200)
+    const refresh = await t.call('POST', '/v1/token/refresh', {
+      json: { refresh_token: before.refresh_token },
+    })
+    expect(await errorOf(refresh)).toEqual({ status: 401, error: 'invalid_grant' })
+    expect((await t.call('GET', '/v1/me', { token: before.access_token })).status).toBe(401)
+    const after = await login(t, 'kid')
+    expect(after.user.role).toBe('member')
+    // A display-name change alone is no role change: the session stays.
+    await t.call('PATCH', `/v1/admin/users/${kid.id}`, {
+      token: admin,
+      json: { display_name: 'Kiddo' },
+    })
+    expect((await t.call('GET', '/v1/me', { token: after.access_token })).status).toBe(200)
+  })
+
   it('revoke-all ends every session of a user', async () => {
     const kid = await addUser(t, 'kid')
     const a = await login(t, 'kid')

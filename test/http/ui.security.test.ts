@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
+import { addQuickLoginUser, HOME, PIN, quickLoginTokens } from '../helpers/household.js'
 import { uiBrowser, uiSignIn } from '../helpers/ui-browser.js'
 
 let t: TestApp
@@ -219,5 +220,27 @@ describe('one use case behind every door', () => {
     const refresh = await t.call('POST', '/v1/token/refresh', { json: { refresh_token: session } })
     expect(refresh.status).toBe(401)
     expect(auditRows().filter((r) => r.type === 'logout')).toHaveLength(1)
+  })
+})
+
+describe('a PIN-only session, in both doors', () => {
+  it('is refused a credential change by the same rule: 403 step_up_required', async () => {
+    t.close()
+    t = await createTestApp({ env: { AUTH_QUICK_LOGIN_NETWORKS: '192.168.1.0/24' } })
+    const kid = await addQuickLoginUser(t, 'kid')
+    // The API door.
+    const tokens = await quickLoginTokens(t, kid.id)
+    const api = await t.call('DELETE', '/v1/me/pin', { token: tokens.access_token })
+    expect(await errorOf(api)).toEqual({ status: 403, error: 'step_up_required' })
+    // The web UI door: the household picker, then the account page.
+    const tablet = uiBrowser(t, { peer: HOME })
+    await tablet.get(`/ui/household?user=${kid.id}`)
+    const signedIn = await tablet.post('/ui/household', { user_id: kid.id, pin: PIN })
+    expect(signedIn.status).toBe(303)
+    await tablet.get('/ui/account')
+    const ui = await tablet.post('/ui/account/pin/remove')
+    expect(ui.status).toBe(403)
+    expect(await ui.text()).toContain('Sign in with your password or passkey')
+    expect(t.services.users.findById(kid.id)!.pinHash).not.toBeNull()
   })
 })
