@@ -2,11 +2,12 @@
 import { runServer } from '../server.js'
 import { CommandError } from './context.js'
 import { runKeyCommand } from './key-commands.js'
+import { runRestoreCommand } from './restore-command.js'
 import { runSetupCommand } from './setup-commands.js'
 import { runUserCommand } from './user-commands.js'
 
 const USAGE =
-  'usage: hail-mary-auth serve|migrate|check-config|gen-secret|backup <file>|user add|list|keys list|rotate'
+  'usage: hail-mary-auth serve|migrate|check-config|gen-secret|backup <file>|restore <file>|user add|list|keys list|rotate'
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new CommandError('--password-stdin: pipe the password in')
@@ -35,7 +36,9 @@ async function run(): Promise<number> {
       ? await runUserCommand(args, process.env, readStdin)
       : command === 'keys'
         ? await runKeyCommand(args, process.env)
-        : await runSetupCommand(command, args, process.env)
+        : command === 'restore'
+          ? await runRestoreCommand(args, process.env)
+          : await runSetupCommand(command, args, process.env)
   if (output === null) throw new CommandError(`unknown command "${command}"; ${USAGE}`, 64)
   if (output !== null) process.stdout.write(output.endsWith('\n') ? output : `${output}\n`)
   return 0
