@@ -48,6 +48,8 @@ export function newUserRow(input: {
     totpSecretSealed: null,
     totpPendingSealed: null,
     totpLastStep: null,
+    email: null,
+    emailVerified: false,
     createdAt: input.now,
     updatedAt: input.now,
   }

@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
 
 // Times are unix seconds, always written by the code from the injected clock (no SQL defaults).
 
@@ -25,10 +32,17 @@ export const users = sqliteTable(
     totpSecretSealed: text('totp_secret_sealed'),
     totpPendingSealed: text('totp_pending_sealed'),
     totpLastStep: integer('totp_last_step'),
+    /** Stored lower-cased, so the unique index is case-insensitive (API §7). */
+    email: text('email'),
+    /** True only when an admin set the address; a person's own change sets it false. */
+    emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('users_username_unique').on(t.username)],
+  (t) => [
+    uniqueIndex('users_username_unique').on(t.username),
+    uniqueIndex('users_email_unique').on(t.email),
+  ],
 )
 
 export const sessions = sqliteTable(
@@ -156,3 +170,75 @@ export const rateLimitPoints = sqliteTable('rate_limit_points', {
   points: integer('points').notNull().default(0),
   expire: integer('expire'),
 })
+
+/** Groups (API §11): names of 1–32 of a-z 0-9 -. */
+export const groups = sqliteTable('groups', {
+  name: text('name').primaryKey(),
+  description: text('description'),
+  createdAt: integer('created_at').notNull(),
+})
+
+/** Membership; a group still held by someone or named by an app is not silently dropped. */
+export const userGroups = sqliteTable(
+  'user_groups',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    groupName: text('group_name')
+      .notNull()
+      .references(() => groups.name, { onDelete: 'restrict' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.groupName] }),
+    index('user_groups_group_idx').on(t.groupName),
+  ],
+)
+
+/**
+ * Apps (API §11): an OIDC client, a forward-auth domain, or both, with its access policy.
+ * The array columns hold JSON arrays; the client secret is stored only as an HMAC.
+ */
+export const apps = sqliteTable(
+  'apps',
+  {
+    name: text('name').primaryKey(),
+    clientId: text('client_id'),
+    clientSecretHash: text('client_secret_hash'),
+    public: integer('public', { mode: 'boolean' }).notNull(),
+    pkce: integer('pkce', { mode: 'boolean' }).notNull(),
+    idTokenAlg: text('id_token_alg', { enum: ['RS256', 'ES256'] }).notNull(),
+    redirectUris: text('redirect_uris').notNull(),
+    postLogoutRedirectUris: text('post_logout_redirect_uris').notNull(),
+    domains: text('domains').notNull(),
+    groups: text('groups').notNull(),
+    allowPin: integer('allow_pin', { mode: 'boolean' }).notNull(),
+    requireMfa: integer('require_mfa', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('apps_client_id_unique').on(t.clientId)],
+)
+
+/** oidc-provider's adapter storage (API §12): one row per model instance, by kind and id. */
+export const oidcPayloads = sqliteTable(
+  'oidc_payloads',
+  {
+    id: text('id').notNull(),
+    kind: text('kind').notNull(),
+    payload: text('payload').notNull(),
+    grantId: text('grant_id'),
+    userCode: text('user_code'),
+    uid: text('uid'),
+    accountId: text('account_id'),
+    expiresAt: integer('expires_at'),
+    consumedAt: integer('consumed_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.id] }),
+    index('oidc_payloads_grant_idx').on(t.grantId),
+    index('oidc_payloads_uid_idx').on(t.uid),
+    index('oidc_payloads_account_idx').on(t.accountId),
+    index('oidc_payloads_expiry_idx').on(t.expiresAt),
+  ],
+)
