@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
+import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { packageRoot } from '../../src/package-root.js'
@@ -16,6 +17,10 @@ async function healthcheck(env: Record<string, string>): Promise<number | null> 
   })
   return new Promise((resolve) => child.once('exit', resolve))
 }
+
+const hasIPv6Loopback = Object.values(networkInterfaces()).some((list) =>
+  list?.some((i) => i.address === '::1'),
+)
 
 const servers: Server[] = []
 afterEach(async () => {
@@ -55,6 +60,11 @@ describe('the image HEALTHCHECK script', () => {
   it('asks the loopback when the service listens on every address (0.0.0.0)', async () => {
     const port = await readyOn('0.0.0.0')
     expect(await healthcheck({ AUTH_HOST: '0.0.0.0', AUTH_PORT: String(port) })).toBe(0)
+  })
+
+  it.skipIf(!hasIPv6Loopback)('asks an IPv6 AUTH_HOST in brackets', async () => {
+    const port = await readyOn('::1')
+    expect(await healthcheck({ AUTH_HOST: '::1', AUTH_PORT: String(port) })).toBe(0)
   })
 
   it('finds the port in PORT when AUTH_PORT is unset', async () => {
