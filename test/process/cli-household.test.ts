@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
+import argon2 from 'argon2'
 import { describe, expect, it } from 'vitest'
 import { createTestApp } from '../helpers/app.js'
+import { argon2CLIHash, ensureArgon2CLI } from '../helpers/argon2-cli.js'
 import { errorOf, login, PASSWORD } from '../helpers/fixtures.js'
 import { runCLI } from '../helpers/process.js'
 import { strongSecret } from '../helpers/secrets.js'
@@ -12,7 +15,7 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, i
 function box() {
   const cwd = tempDir()
   const env = { AUTH_SECRET: strongSecret(), AUTH_DATA_DIR: join(cwd, 'data') }
-  return { env, cli: (args: string[], input?: string) => runCLI(args, env, cwd, input) }
+  return { cwd, env, cli: (args: string[], input?: string) => runCLI(args, env, cwd, input) }
 }
 
 describe('hail-mary-auth user import', () => {
@@ -50,6 +53,35 @@ describe('hail-mary-auth user import', () => {
     const again = await cli(['user', 'import', fixture('hail-mary-users.json')])
     expect(again.code).not.toBe(0)
     expect(again.output).toContain('already exists')
+  })
+
+  // Regression (issue 14): the import took only `m,t,p`, so hashes of the argon2 package (and
+  // this service's own export), written `m=…,p=…,t=…`, could not be imported.
+  it('imports argon2id from the argon2 package (m,p,t) and the reference CLI (m,t,p)', async () => {
+    ensureArgon2CLI()
+    const { cli, cwd, env } = box()
+    const rows = [
+      {
+        username: 'pkg',
+        password_hash: await argon2.hash('pkg password one', { type: argon2.argon2id }),
+      },
+      {
+        username: 'ref',
+        password_hash: argon2CLIHash('ref password two', {
+          memoryKiB: 19_456,
+          timeCost: 2,
+          parallelism: 1,
+        }),
+      },
+    ]
+    expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$v=19\$m=\d+,p=\d+,t=\d+\$/)
+    writeFileSync(join(cwd, 'users.json'), JSON.stringify(rows))
+    const imported = await cli(['user', 'import', join(cwd, 'users.json')])
+    expect(imported).toMatchObject({ code: 0, output: 'imported 2 user(s)\n' })
+    const t = await createTestApp({ dataDir: env.AUTH_DATA_DIR, secret: env.AUTH_SECRET })
+    await login(t, 'pkg', 'pkg password one')
+    await login(t, 'ref', 'ref password two')
+    t.close()
   })
 
   it('changes nothing for a file with one bad row, and names the row', async () => {
@@ -117,5 +149,7 @@ describe('hail-mary-auth user set-role|disable|enable|reset-code', () => {
     ])
     t2.close()
     expect((await cli(['user', 'disable', 'nobody'])).output).toContain('no user named "nobody"')
-  })
+    // Ten real CLI processes, each at the full argon2 cost the environment cannot lower: 30 s
+    // was not enough on a busy 2-core machine (it timed out in the issue-14 baseline run).
+  }, 90_000)
 })
