@@ -88,6 +88,11 @@ export function createAudit(deps: {
       return Number(lastInsertRowid)
     },
 
+    /** Counts an event in the metrics only: a refusal inside a block already recorded. */
+    observe(event: AuditEvent): void {
+      deps.observe?.(event)
+    },
+
     /** Rewrites the detail of an event (the running count of one block's refusals). */
     updateDetail(id: number, detail: Record<string, unknown>): void {
       db.update(auditEvents)

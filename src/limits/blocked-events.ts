@@ -21,10 +21,13 @@ export function createBlockedEvents(deps: { audit: Audit; clock: Clock }) {
     refused(key: string, waitSeconds: number, refusal: Refusal): void {
       const now = unixSeconds(deps.clock)
       const event = open.get(key)
+      const detail = { method: refusal.method }
       if (event && now < event.until) {
         event.count++
+        // Metrics still count every refused attempt; only the row is shared.
+        deps.audit.observe({ type: 'login.blocked', userId: refusal.userId, detail })
         if (now - event.writtenAt >= COUNT_EVERY_SECONDS) {
-          deps.audit.updateDetail(event.id, { method: refusal.method, count: event.count })
+          deps.audit.updateDetail(event.id, { ...detail, count: event.count })
           event.writtenAt = now
         }
         return
@@ -36,7 +39,7 @@ export function createBlockedEvents(deps: { audit: Audit; clock: Clock }) {
         type: 'login.blocked',
         userId: refusal.userId,
         context: refusal.context,
-        detail: { method: refusal.method, count: 1 },
+        detail: { ...detail, count: 1 },
       })
       // Refusals while checks are in flight wait 1 s: group them by the minute, too.
       const until = now + Math.max(waitSeconds, COUNT_EVERY_SECONDS)
