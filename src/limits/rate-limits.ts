@@ -109,9 +109,16 @@ export function createRateLimits(deps: {
   const limiters = () => (store ??= openLimiters(deps.database, policies))
   const limiterOf = (name: PolicyName): RateLimiterSQLite => limiters().byPolicy[name]
 
-  async function giveBack(counters: Counter[]): Promise<void> {
-    await Promise.all(counters.map(([name, subject]) => limiterOf(name).reward(subject)))
+  /**
+   * Gives one point back. When a success deleted the counter (or its window ended) after the
+   * point was taken, the point is gone already: the count would go below zero and allow an
+   * extra attempt, so that give-back is undone.
+   */
+  async function giveBackOne([name, subject]: Counter): Promise<void> {
+    const after = await limiterOf(name).reward(subject)
+    if (after.consumedPoints < 0) await limiterOf(name).penalty(subject)
   }
+  const giveBack = (counters: Counter[]) => Promise.all(counters.map(giveBackOne))
 
   /** Seconds to wait: a block's remaining time; for points held by checks in flight, 1. */
   function waitOf(name: PolicyName, res: RateLimiterRes): number {
@@ -185,7 +192,7 @@ export function createRateLimits(deps: {
           settle()
           for (const counter of counters) {
             if (policies[counter[0]].consecutive) await forget(counter)
-            else await limiterOf(counter[0]).reward(counter[1])
+            else await giveBackOne(counter)
           }
         },
         async failed() {
