@@ -18,6 +18,8 @@ import { createRateLimits } from './limits/rate-limits.js'
 import { createBlockedEvents } from './limits/blocked-events.js'
 import { createRecoveryCodes } from './auth/recovery-codes.js'
 import { createTOTP } from './auth/totp.js'
+import { createGroups } from './auth/groups.js'
+import { createApps } from './auth/apps.js'
 
 export interface BaseDeps {
   metrics?: Metrics | undefined
@@ -54,7 +56,16 @@ export function buildServices(base: BaseDeps) {
     observe: base.metrics?.observeAudit,
   })
   const codes = createOneTimeCodes({ db, clock, secretKeys })
-  const issuer = createIssuer({ db, clock, sessions, accessTokens, audit })
+  const groups = createGroups({ db, clock })
+  const apps = createApps({
+    db,
+    clock,
+    secretKeys,
+    groups,
+    audience: config.audience,
+    allowHTTP: config.issuer.startsWith('http:'),
+  })
+  const issuer = createIssuer({ db, clock, sessions, accessTokens, audit, groups })
   const limits = createRateLimits({
     database: base.database,
     limits: config.limits,
@@ -87,5 +98,7 @@ export function buildServices(base: BaseDeps) {
     audit,
     codes,
     issuer,
+    groups,
+    apps,
   }
 }

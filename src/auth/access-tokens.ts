@@ -14,6 +14,8 @@ export interface AccessClaims {
   auth_time: number
   preferred_username: string
   name: string
+  /** The person's group names, sorted (API §11). */
+  groups: string[]
 }
 
 export interface VerifiedAccess extends AccessClaims {

@@ -4,6 +4,7 @@ import type { SessionRow, Sessions } from './sessions.js'
 import { publicUser, type PublicUser, type UserRow } from './users.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { DB } from '../db/client.js'
+import type { Groups } from './groups.js'
 
 export interface TokenResponse {
   access_token: string
@@ -24,6 +25,7 @@ export function createIssuer(deps: {
   clock: Clock
   sessions: Sessions
   accessTokens: AccessTokens
+  groups: Pick<Groups, 'namesOf'>
 }) {
   async function accessFor(user: UserRow, session: SessionRow) {
     return deps.accessTokens.issue({
@@ -34,6 +36,8 @@ export function createIssuer(deps: {
       auth_time: session.authTime,
       preferred_username: user.username,
       name: user.displayName,
+      // Read at every issue: a change to a person's groups reaches the next refresh.
+      groups: deps.groups.namesOf(user.id),
     })
   }
 
