@@ -10,7 +10,7 @@ import type { OneTimeCodes } from './one-time-codes.js'
 import type { Pins } from './pins.js'
 import type { RecoveryCodes } from './recovery-codes.js'
 import { finishMFA, peekMFA, twoFactorAMR } from './second-factor.js'
-import type { Issuer, TokenResponse } from './token-response.js'
+import type { IssuedTokens, Issuer } from './token-response.js'
 import { TOTP_PERIOD_SECONDS, type TOTP } from './totp.js'
 import type { UserRow, Users } from './users.js'
 
@@ -41,7 +41,7 @@ async function completeWith(
   context: RequestContext,
   method: Method,
   check: (user: UserRow) => Promise<boolean>,
-): Promise<TokenResponse> {
+): Promise<IssuedTokens> {
   const pending = peekMFA(deps.codes, input.mfaToken)
   const payment = await deps.limits.pay(
     [
@@ -77,7 +77,7 @@ export function loginWithTOTP(
   deps: MFALoginDeps,
   input: { mfaToken: string; code: string },
   context: RequestContext,
-): Promise<TokenResponse> {
+): Promise<IssuedTokens> {
   return completeWith(deps, input, context, 'totp', async (user) => {
     if (!user.totpSecretSealed) return false
     // A clock stepped back behind the last used step: no code can be later than it (otplib
@@ -103,7 +103,7 @@ export function loginWithRecoveryCode(
   deps: MFALoginDeps,
   input: { mfaToken: string; code: string },
   context: RequestContext,
-): Promise<TokenResponse> {
+): Promise<IssuedTokens> {
   return completeWith(deps, input, context, 'recovery_code', async (user) =>
     deps.recoveryCodes.consume(user.id, input.code),
   )

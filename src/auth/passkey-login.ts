@@ -21,7 +21,7 @@ import {
 } from './passkeys.js'
 import type { Pins } from './pins.js'
 import { peekMFA, twoFactorAMR } from './second-factor.js'
-import type { Issuer, TokenResponse } from './token-response.js'
+import type { IssuedTokens, Issuer } from './token-response.js'
 import type { UserRow, Users } from './users.js'
 
 export interface PasskeyLoginDeps extends PasskeyDeps {
@@ -101,7 +101,7 @@ export async function loginWithPasskey(
   deps: PasskeyLoginDeps,
   input: { loginId: string; response: AuthenticationResponseJSON },
   context: RequestContext,
-): Promise<TokenResponse> {
+): Promise<IssuedTokens> {
   const found = deps.codes.consume('webauthn-login', input.loginId)
   const ceremony = found?.data as Ceremony | undefined
   const passkey =

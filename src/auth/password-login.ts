@@ -4,7 +4,7 @@ import type { Audit, RequestContext } from './audit.js'
 import { normalizePassword, normalizeUsername } from './credentials-policy.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { Pins } from './pins.js'
-import type { Issuer, TokenResponse } from './token-response.js'
+import type { IssuedTokens, Issuer } from './token-response.js'
 import type { UserRow, Users } from './users.js'
 import type { DB } from '../db/client.js'
 import type { OneTimeCodes } from './one-time-codes.js'
@@ -85,7 +85,7 @@ export async function loginWithPassword(
   deps: PasswordLoginDeps,
   input: { username: string; password: string },
   context: RequestContext,
-): Promise<TokenResponse | MFARequired> {
+): Promise<IssuedTokens | MFARequired> {
   const user = await verifyPassword(deps, input, context)
   const passkeyCount = countPasskeys(deps.db, user.id)
   if (requiresSecondFactor(user, passkeyCount)) {

@@ -6,7 +6,7 @@ import type { Counter, RateLimits } from '../limits/rate-limits.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { PasswordHasher } from './password-hasher.js'
 import type { Pins } from './pins.js'
-import type { Issuer, TokenResponse } from './token-response.js'
+import type { IssuedTokens, Issuer } from './token-response.js'
 import type { Users } from './users.js'
 
 export interface QuickLoginDeps {
@@ -39,7 +39,7 @@ export async function loginWithPIN(
   deps: QuickLoginDeps,
   input: { userId: string; pin: string },
   context: RequestContext,
-): Promise<TokenResponse> {
+): Promise<IssuedTokens> {
   const user = deps.users.findById(input.userId)
   const usable = user && user.pinHash && user.quickLogin && !user.disabled ? user : null
   // A disabled PIN says so (a person can act on it) rather than "try later".

@@ -1,7 +1,7 @@
 import { invalidGrant } from '../errors.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { Sessions } from './sessions.js'
-import type { Issuer, TokenResponse } from './token-response.js'
+import type { IssuedTokens, Issuer } from './token-response.js'
 import type { Users } from './users.js'
 
 export interface RefreshDeps {
@@ -16,7 +16,7 @@ export async function refreshSession(
   deps: RefreshDeps,
   refreshToken: string,
   context: RequestContext,
-): Promise<TokenResponse> {
+): Promise<IssuedTokens> {
   const outcome = deps.sessions.refresh(refreshToken)
   if (outcome.kind !== 'rotated') {
     // Inside the grace it is usually two tabs refreshing at once, but it may be a thief racing

@@ -6,9 +6,10 @@ import type { UserRow } from './users.js'
 /** An `mfa_token` lives five minutes and is used once (API §4.1). */
 export const MFA_TOKEN_TTL_SECONDS = 300
 
+/** A password was right and a second step must follow (API §4.1). */
 export interface MFARequired {
-  mfa_required: true
-  mfa_token: string
+  kind: 'mfa_required'
+  mfaToken: string
   methods: ('totp' | 'webauthn' | 'recovery_code')[]
 }
 
@@ -42,7 +43,7 @@ export function startMFA(
     ttlSeconds: MFA_TOKEN_TTL_SECONDS,
     data: state,
   })
-  return { mfa_required: true, mfa_token: code, methods: secondFactorMethods(user, passkeyCount) }
+  return { kind: 'mfa_required', mfaToken: code, methods: secondFactorMethods(user, passkeyCount) }
 }
 
 /** Reads an `mfa_token` without using it up: a wrong code leaves it usable. */

@@ -1,24 +1,25 @@
 import { unixSeconds, type Clock } from '../clock.js'
 import type { AccessTokens, AMR } from './access-tokens.js'
 import type { SessionRow, Sessions } from './sessions.js'
-import { publicUser, type PublicUser, type UserRow } from './users.js'
+import type { UserRow } from './users.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { DB } from '../db/client.js'
 import type { Groups } from './groups.js'
 
-export interface TokenResponse {
-  access_token: string
-  token_type: 'Bearer'
-  expires_in: number
-  refresh_token: string
-  refresh_expires_in: number
-  session_id: string
-  user: PublicUser
+/** A completed sign-in (or refresh): what API §4's token response is made from. */
+export interface IssuedTokens {
+  kind: 'tokens'
+  accessToken: string
+  expiresInSeconds: number
+  refreshToken: string
+  refreshExpiresInSeconds: number
+  sessionId: string
+  user: UserRow
 }
 
 export type Issuer = ReturnType<typeof createIssuer>
 
-/** Turns a proven identity into a session and the token response of API §4. */
+/** Turns a proven identity into a session and its tokens. */
 export function createIssuer(deps: {
   db: DB
   audit: Audit
@@ -45,16 +46,16 @@ export function createIssuer(deps: {
     user: UserRow,
     session: SessionRow,
     refresh: { refreshToken: string; refreshExpiresIn: number },
-  ): Promise<TokenResponse> {
+  ): Promise<IssuedTokens> {
     const access = await accessFor(user, session)
     return {
-      access_token: access.token,
-      token_type: 'Bearer',
-      expires_in: access.expiresIn,
-      refresh_token: refresh.refreshToken,
-      refresh_expires_in: refresh.refreshExpiresIn,
-      session_id: session.id,
-      user: publicUser(user),
+      kind: 'tokens',
+      accessToken: access.token,
+      expiresInSeconds: access.expiresIn,
+      refreshToken: refresh.refreshToken,
+      refreshExpiresInSeconds: refresh.refreshExpiresIn,
+      sessionId: session.id,
+      user,
     }
   }
 
@@ -69,7 +70,7 @@ export function createIssuer(deps: {
       amr: AMR[],
       context: RequestContext,
       detail: Record<string, unknown>,
-    ): Promise<TokenResponse> {
+    ): Promise<IssuedTokens> {
       const created = deps.db.transaction(() => {
         deps.audit.record({ type: 'login.succeeded', userId: user.id, context, detail })
         return deps.sessions.create({

@@ -10,20 +10,6 @@ import type { PasswordHasher } from './password-hasher.js'
 export type UserRow = typeof users.$inferSelect
 export type Role = 'admin' | 'member'
 
-export interface PublicUser {
-  id: string
-  username: string
-  display_name: string
-  role: Role
-}
-
-export const publicUser = (user: UserRow): PublicUser => ({
-  id: user.id,
-  username: user.username,
-  display_name: user.displayName,
-  role: user.role,
-})
-
 /** A new account: no PIN, no second factor yet, MFA on as soon as one is enrolled. */
 export function newUserRow(input: {
   id: string

@@ -1,4 +1,6 @@
 import type { PasskeyRow } from '../auth/passkeys.js'
+import type { MFARequired } from '../auth/second-factor.js'
+import type { IssuedTokens } from '../auth/token-response.js'
 import type { UserMethods } from '../auth/household.js'
 import type { UserRow } from '../auth/users.js'
 
@@ -46,3 +48,30 @@ export const passkeyView = (row: PasskeyRow) => ({
   last_used_at: row.lastUsedAt === null ? null : isoTime(row.lastUsedAt),
 })
 export type PasskeyView = ReturnType<typeof passkeyView>
+
+/** API §4's token response. */
+export interface TokenResponse {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  refresh_token: string
+  refresh_expires_in: number
+  session_id: string
+  user: PublicUser
+}
+
+export const tokenResponse = (tokens: IssuedTokens): TokenResponse => ({
+  access_token: tokens.accessToken,
+  token_type: 'Bearer',
+  expires_in: tokens.expiresInSeconds,
+  refresh_token: tokens.refreshToken,
+  refresh_expires_in: tokens.refreshExpiresInSeconds,
+  session_id: tokens.sessionId,
+  user: publicUser(tokens.user),
+})
+
+/** A sign-in step's answer: the tokens, or the second step of API §4.1. */
+export const signInView = (result: IssuedTokens | MFARequired) =>
+  result.kind === 'tokens'
+    ? tokenResponse(result)
+    : { mfa_required: true as const, mfa_token: result.mfaToken, methods: result.methods }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { TokenResponse } from '../../src/auth/token-response.js'
+import type { TokenResponse } from '../../src/http/views.js'
 import type { TestApp } from './app.js'
 import { addUser, login } from './fixtures.js'
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TokenResponse } from '../../src/auth/token-response.js'
+import type { TokenResponse } from '../../src/http/views.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
 import { addPasskey, enrolTOTP, passwordStep } from '../helpers/second-factors.js'

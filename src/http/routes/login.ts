@@ -5,7 +5,7 @@ import { parseBody } from '../body.js'
 import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { passwordLoginBody, setupBody } from '../schemas.js'
-import { publicUser } from '../views.js'
+import { publicUser, signInView } from '../views.js'
 
 export type LoginRouteDeps = DepsOf<typeof loginWithPassword> & DepsOf<typeof redeemSetupCode>
 
@@ -14,7 +14,7 @@ export function loginRoutes(deps: LoginRouteDeps): Hono<AppEnv> {
 
   routes.post('/login/password', async (c) => {
     const body = await parseBody(c, passwordLoginBody)
-    return c.json(await loginWithPassword(deps, body, requestContext(c)))
+    return c.json(signInView(await loginWithPassword(deps, body, requestContext(c))))
   })
 
   routes.post('/setup', async (c) => {

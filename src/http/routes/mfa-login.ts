@@ -7,6 +7,7 @@ import { parseBody } from '../body.js'
 import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { mfaCodeBody, passkeyLoginOptionsBody, passkeyLoginVerifyBody } from '../schemas.js'
+import { tokenResponse } from '../views.js'
 
 export type MFALoginRouteDeps = DepsOf<typeof loginWithTOTP> & DepsOf<typeof loginWithPasskey>
 
@@ -21,7 +22,7 @@ export function mfaLoginRoutes(deps: MFALoginRouteDeps): Hono<AppEnv> {
     routes.post(path, async (c) => {
       const body = await parseBody(c, mfaCodeBody)
       const input = { mfaToken: body.mfa_token, code: body.code }
-      return c.json(await complete(deps, input, requestContext(c)))
+      return c.json(tokenResponse(await complete(deps, input, requestContext(c))))
     })
   }
 
@@ -38,7 +39,7 @@ export function mfaLoginRoutes(deps: MFALoginRouteDeps): Hono<AppEnv> {
     const body = await parseBody(c, passkeyLoginVerifyBody)
     const response = body.response as unknown as AuthenticationResponseJSON
     const input = { loginId: body.login_id, response }
-    return c.json(await loginWithPasskey(deps, input, requestContext(c)))
+    return c.json(tokenResponse(await loginWithPasskey(deps, input, requestContext(c))))
   })
 
   return routes

@@ -6,6 +6,7 @@ import type { DepsOf } from '../deps-of.js'
 import { householdNetworkOnly } from '../middleware/household-network.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { quickLoginBody } from '../schemas.js'
+import { tokenResponse } from '../views.js'
 
 export type QuickLoginRouteDeps = DepsOf<typeof loginWithPIN> & { quickLoginNetworks: CIDR[] }
 
@@ -20,7 +21,7 @@ export function quickLoginRoutes(deps: QuickLoginRouteDeps): Hono<AppEnv> {
   routes.post('/quick-login', async (c) => {
     const body = await parseBody(c, quickLoginBody)
     const input = { userId: body.user_id, pin: body.pin }
-    return c.json(await loginWithPIN(deps, input, requestContext(c)))
+    return c.json(tokenResponse(await loginWithPIN(deps, input, requestContext(c))))
   })
 
   return routes

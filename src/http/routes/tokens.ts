@@ -4,13 +4,14 @@ import { parseBody } from '../body.js'
 import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { refreshBody } from '../schemas.js'
+import { tokenResponse } from '../views.js'
 
 export function tokenRoutes(deps: DepsOf<typeof refreshSession>): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
 
   routes.post('/token/refresh', async (c) => {
     const { refresh_token } = await parseBody(c, refreshBody)
-    return c.json(await refreshSession(deps, refresh_token, requestContext(c)))
+    return c.json(tokenResponse(await refreshSession(deps, refresh_token, requestContext(c))))
   })
 
   routes.post('/logout', async (c) => {

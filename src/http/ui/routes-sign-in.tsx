@@ -7,7 +7,8 @@ import { loginWithPassword } from '../../auth/password-login.js'
 import { redeemResetCode } from '../../auth/password-reset.js'
 import { listProfiles, loginWithPIN } from '../../auth/quick-login.js'
 import { logout } from '../../auth/refresh.js'
-import type { Issuer, TokenResponse } from '../../auth/token-response.js'
+import type { MFARequired } from '../../auth/second-factor.js'
+import type { IssuedTokens, Issuer } from '../../auth/token-response.js'
 import type { CIDR } from '../../limits/cidr.js'
 import { parseBody } from '../body.js'
 import type { DepsOf } from '../deps-of.js'
@@ -52,26 +53,26 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
    * session this browser already had (a sign-in again for a recent sign-in) ends: one
    * browser, one session.
    */
-  const startBrowserSession = (c: UIContext, tokens: TokenResponse) => {
+  const startBrowserSession = (c: UIContext, tokens: IssuedTokens) => {
     const previous = deps.cookies.session(c)
     if (previous) logout(deps, previous, requestContext(c))
-    deps.cookies.setSession(c, tokens.refresh_token, tokens.refresh_expires_in)
+    deps.cookies.setSession(c, tokens.refreshToken, tokens.refreshExpiresInSeconds)
   }
 
   /** After a sign-in step: either the browser is signed in, or the second step is shown. */
   function signedInOrSecondStep(
     c: UIContext,
-    result: TokenResponse | { mfa_token: string; methods: string[] },
+    result: IssuedTokens | MFARequired,
     returnTo: string | null,
   ) {
-    if ('refresh_token' in result) {
+    if (result.kind === 'tokens') {
       startBrowserSession(c, result)
       return c.redirect(home(returnTo), 303)
     }
     const page = (
       <SecondFactorPage
         {...base(c)}
-        mfaToken={result.mfa_token}
+        mfaToken={result.mfaToken}
         methods={result.methods}
         returnTo={returnTo}
       />
