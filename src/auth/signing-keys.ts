@@ -29,6 +29,8 @@ export interface LoadedKey {
   /** When the next key took over signing; null for the newest active key or a pending one. */
   retiredAt: number | null
   privateKey: () => Promise<CryptoKey>
+  /** The private JWK, unsealed on demand (oidc-provider takes its keys as JWKs). */
+  privateJWK: () => JWK
   publicKey: CryptoKey
 }
 
@@ -44,8 +46,10 @@ export interface SigningKeysDeps {
 export type SigningKeys = ReturnType<typeof createSigningKeys>
 
 /**
- * The asymmetric keys that sign access tokens (API §5). Private parts are stored sealed with
- * AES-256-GCM under a key derived from the master secret, bound to their kid.
+ * The asymmetric keys that sign access tokens (API §5) and, per algorithm, the OIDC
+ * provider's ID tokens (§12: RS256, ES256). Each algorithm rotates on its own schedule; all
+ * are published in one JWKS. Private parts are stored sealed with AES-256-GCM under a key
+ * derived from the master secret, bound to their kid.
  */
 export function createSigningKeys(deps: SigningKeysDeps) {
   const { db, clock, secretKeys, alg } = deps
@@ -62,21 +66,23 @@ export function createSigningKeys(deps: SigningKeysDeps) {
       const previous = keys.find((k) => k.kid === row.kid)
       const publicJWK = JSON.parse(row.publicJWK) as JWK
       let privateKey: CryptoKey | null = null
+      const privateJWK = () =>
+        JSON.parse(secretKeys.decrypt('signing-key', row.privateSealed, row.kid)) as JWK
+      // A key is retired by the next key of its own algorithm, not by another algorithm's.
+      const successor = rows.slice(index + 1).find((next) => next.alg === row.alg)
       loaded.push({
         kid: row.kid,
         alg: row.alg as SigningAlg,
         publicJWK,
         createdAt: row.createdAt,
         activatesAt: row.activatesAt,
-        retiredAt: rows[index + 1]?.activatesAt ?? null,
+        retiredAt: successor?.activatesAt ?? null,
+        privateJWK,
         publicKey: previous?.publicKey ?? ((await importJWK(publicJWK, row.alg)) as CryptoKey),
         privateKey:
           previous?.privateKey ??
           (async () => {
-            privateKey ??= (await importJWK(
-              JSON.parse(secretKeys.decrypt('signing-key', row.privateSealed, row.kid)) as JWK,
-              row.alg,
-            )) as CryptoKey
+            privateKey ??= (await importJWK(privateJWK(), row.alg)) as CryptoKey
             return privateKey
           }),
       })
@@ -85,16 +91,16 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     loadedAt = unixSeconds(clock)
   }
 
-  async function addKey(activatesAt: number): Promise<string> {
-    const pair = await generateKeyPair(alg, { extractable: true })
+  async function addKey(activatesAt: number, keyAlg: SigningAlg = alg): Promise<string> {
+    const pair = await generateKeyPair(keyAlg, { extractable: true })
     const publicJWK = await exportJWK(pair.publicKey)
     const kid = await calculateJwkThumbprint(publicJWK)
     const privateJWK = await exportJWK(pair.privateKey)
     db.insert(signingKeys)
       .values({
         kid,
-        alg,
-        publicJWK: JSON.stringify({ ...publicJWK, kid, alg, use: 'sig' }),
+        alg: keyAlg,
+        publicJWK: JSON.stringify({ ...publicJWK, kid, alg: keyAlg, use: 'sig' }),
         privateSealed: secretKeys.encrypt('signing-key', JSON.stringify(privateJWK), kid),
         createdAt: unixSeconds(clock),
         activatesAt,
@@ -105,9 +111,10 @@ export function createSigningKeys(deps: SigningKeysDeps) {
   }
 
   const now = () => unixSeconds(clock)
-  const signerAt = (at: number) =>
-    keys.filter((k) => k.activatesAt <= at && k.alg === alg).at(-1) ?? null
-  const hasPending = (at: number) => keys.some((k) => k.activatesAt > at && k.alg === alg)
+  const signerAt = (at: number, keyAlg: SigningAlg = alg) =>
+    keys.filter((k) => k.activatesAt <= at && k.alg === keyAlg).at(-1) ?? null
+  const hasPending = (at: number, keyAlg: SigningAlg) =>
+    keys.some((k) => k.activatesAt > at && k.alg === keyAlg)
   /** Published until every token it signed has expired. */
   const isPublished = (key: LoadedKey, at: number) =>
     key.retiredAt === null ||
@@ -117,16 +124,16 @@ export function createSigningKeys(deps: SigningKeysDeps) {
    * Makes sure a key can sign now and that rotation is under way when due. The very first key
    * signs at once (no verifier has cached anything yet); later ones are published first.
    */
-  async function ensureCurrent(): Promise<void> {
+  async function ensureCurrent(keyAlg: SigningAlg = alg): Promise<void> {
     const at = now()
     if (at - loadedAt >= RELOAD_SECONDS) await load()
-    const signer = signerAt(at)
+    const signer = signerAt(at, keyAlg)
     if (!signer) {
-      await addKey(at)
+      await addKey(at, keyAlg)
       return
     }
-    if (at - signer.activatesAt >= deps.rotationSeconds && !hasPending(at)) {
-      await addKey(at + JWKS_MAX_AGE_SECONDS)
+    if (at - signer.activatesAt >= deps.rotationSeconds && !hasPending(at, keyAlg)) {
+      await addKey(at + JWKS_MAX_AGE_SECONDS, keyAlg)
     }
   }
 
@@ -157,6 +164,25 @@ export function createSigningKeys(deps: SigningKeysDeps) {
         jwksKeys = keys
       }
       return jwksText
+    },
+    /**
+     * The published keys of one algorithm as private JWKs, for the OIDC provider: the current
+     * signer may sign, the others (pending or retired, still published) only verify, e.g. an
+     * `id_token_hint` signed before a rotation.
+     */
+    async providerKeys(keyAlg: SigningAlg): Promise<JWK[]> {
+      await ensureCurrent(keyAlg)
+      const at = now()
+      const signer = signerAt(at, keyAlg)
+      return keys
+        .filter((k) => k.alg === keyAlg && isPublished(k, at))
+        .map((k) => ({
+          ...k.privateJWK(),
+          kid: k.kid,
+          alg: keyAlg,
+          use: 'sig',
+          key_ops: k === signer ? ['sign', 'verify'] : ['verify'],
+        }))
     },
     list: () =>
       keys.map(({ kid, alg, createdAt, activatesAt, retiredAt }) => ({
