@@ -14,7 +14,6 @@ import { resolveSecret } from './secret-file.js'
 import { stopOnConfigError } from './config-error-wait.js'
 import { boot, runMaintenance, type Booted } from './startup.js'
 
-export const EXIT_CONFIG = 78
 export const SHUTDOWN_GRACE_MS = 10_000
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000
 

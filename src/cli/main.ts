@@ -50,6 +50,10 @@ try {
   if (error instanceof CommandError) {
     console.error(`hail-mary-auth: ${error.message}`)
     process.exitCode = error.exitCode
+  } else if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) {
+    // An unknown or malformed option is a usage error (64), like any other.
+    console.error(`hail-mary-auth: ${(error as Error).message}; ${USAGE}`)
+    process.exitCode = 64
   } else {
     console.error(`hail-mary-auth: unexpected error: ${(error as Error).message}`)
     process.exitCode = 1

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { createTestApp } from '../helpers/app.js'
 import { errorOf, login, PASSWORD } from '../helpers/fixtures.js'
@@ -79,6 +80,28 @@ describe('hail-mary-auth user', () => {
     const unknown = await cli(['frobnicate'])
     expect(unknown.code).toBe(64)
     expect(unknown.output).toContain('unknown command')
+    // Regression: an unknown option was an "unexpected error" with exit 1.
+    const option = await cli(['user', 'add', 'owner', '--admin'])
+    expect(option.code).toBe(64)
+    expect(option.output.trim().split('\n')).toEqual([
+      expect.stringMatching(/^hail-mary-auth: Unknown option '--admin'.*; usage: /),
+    ])
+  })
+
+  it('backs the database up as it is, migrating nothing first', async () => {
+    const { cli, cwd } = box()
+    const out = join(cwd, 'copy.db')
+    const backup = await cli(['backup', out])
+    expect(backup.code).toBe(0)
+    // A fresh data dir: the backup (and the database) hold no table, where a migrating
+    // backup would have created the whole schema first.
+    for (const file of [out, join(cwd, 'data', 'auth.db')]) {
+      const db = new BetterSqlite3(file, { readonly: true })
+      expect(
+        db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get(),
+      ).toEqual({ n: 0 })
+      db.close()
+    }
   })
 })
 
