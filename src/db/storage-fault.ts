@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 export type StorageFaultKind = 'full' | 'read_only' | 'locked' | 'corrupt' | 'io'
 
@@ -51,6 +51,15 @@ export function storageFaultOf(error: unknown): StorageFault | null {
   return null
 }
 
+/**
+ * SQLite reports a write refused by a file system gone read-only as SQLITE_IOERR_WRITE, the
+ * errno lost. Trying to create a file tells the operator which of the two it is.
+ */
+export function refineStorageFault(fault: StorageFault, databasePath: string): StorageFault {
+  if (fault.kind !== 'io' || writeErrorOf(dirname(databasePath)) !== 'EROFS') return fault
+  return { kind: 'read_only', code: fault.code, summary: 'the file system is read-only' }
+}
+
 /** `/readyz`'s line for a fault: short and public, so no path and no SQL. */
 export function describeStorageFault(fault: StorageFault): string {
   return `${fault.summary} (${fault.code}); writes are refused until it clears`
@@ -58,13 +67,25 @@ export function describeStorageFault(fault: StorageFault): string {
 
 /**
  * Whether the service can create files in its data directory, tried by writing one (root
- * ignores modes, so `access(W_OK)` would say yes on a read-only mount's parent). An
- * unwritable data directory at start is a configuration error (API §1); null when writable.
+ * ignores modes, and access(2) misses an ext4 gone read-only after an error). An unwritable
+ * data directory at start is a configuration error (API §1); null when writable.
  */
 export function unwritableDataDir(dataDir: string): string | null {
-  const probe = join(dataDir, `.write-test-${randomBytes(6).toString('hex')}`)
+  const code = writeErrorOf(dataDir, { create: true })
+  // A full disk is not a configuration error: start-up goes on and /readyz reports it.
+  if (code === null || !['EACCES', 'EPERM', 'EROFS'].includes(code)) return null
+  return (
+    `AUTH_DATA_DIR: ${dataDir} is not writable (${code}); the service keeps its database, ` +
+    `backups and secret there. Make it writable by uid ${process.getuid?.() ?? '?'}, ` +
+    'e.g. chown it to that user, or point AUTH_DATA_DIR at a writable directory'
+  )
+}
+
+/** The errno of writing a small file in `dir` (removed again), or null when it worked. */
+function writeErrorOf(dir: string, options: { create?: boolean } = {}): string | null {
+  const probe = join(dir, `.write-test-${randomBytes(6).toString('hex')}`)
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+    if (options.create) mkdirSync(dir, { recursive: true, mode: 0o700 })
     const fd = openSync(probe, 'wx', 0o600)
     try {
       writeSync(fd, 'ok')
@@ -74,13 +95,6 @@ export function unwritableDataDir(dataDir: string): string | null {
     }
     return null
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error'
-    // A full disk is not a configuration error: start-up goes on and /readyz reports it.
-    if (!['EACCES', 'EPERM', 'EROFS'].includes(code)) return null
-    return (
-      `AUTH_DATA_DIR: ${dataDir} is not writable (${code}); the service keeps its database, ` +
-      `backups and secret there. Make it writable by uid ${process.getuid?.() ?? '?'}, ` +
-      'e.g. chown it to that user, or point AUTH_DATA_DIR at a writable directory'
-    )
+    return (error as NodeJS.ErrnoException).code ?? 'error'
   }
 }

@@ -1,7 +1,12 @@
 import type { Logger } from '../logger.js'
 import { degradeStorage, recoverStorage, type Readiness } from '../readiness.js'
 import { writeMeta, type Database } from './client.js'
-import { describeStorageFault, storageFaultOf, type StorageFault } from './storage-fault.js'
+import {
+  describeStorageFault,
+  refineStorageFault,
+  storageFaultOf,
+  type StorageFault,
+} from './storage-fault.js'
 
 export const STORAGE_PROBE_INTERVAL_MS = 5_000
 // The probe must not stall every request behind a lock held elsewhere: it waits this long
@@ -61,9 +66,13 @@ export function createStorageWatch(deps: {
     )
   }
 
-  function report(fault: StorageFault, context: Record<string, unknown>): void {
+  function report(seen: StorageFault, context: Record<string, unknown>): void {
+    const fault = refineStorageFault(seen, database.sqlite.name)
     if (current?.code === fault.code) {
-      logger.warn({ ...context, fault: fault.kind, sqlite_code: fault.code }, 'storage still faulty')
+      logger.warn(
+        { ...context, fault: fault.kind, sqlite_code: fault.code },
+        'storage still faulty',
+      )
     } else {
       mark(fault, context)
     }
