@@ -16,8 +16,19 @@ const MAPPED = ipaddr.IPv6.parse('::ffff:0:0')
 export function parseAddress(text: string): IPAddress | null {
   if (isIPv4(text)) return ipaddr.IPv4.parse(text)
   if (!isIPv6(text) || text.includes('%')) return null
-  const address = ipaddr.IPv6.parse(text)
+  const address = readIPv6(text)
   return address.isIPv4MappedAddress() ? address.toIPv4Address() : address
+}
+
+/**
+ * IPv6 text read as RFC 4291 says. ipaddr.js reads `::a.b.c.d` (IPv4-compatible, ::aabb:ccdd)
+ * as the mapped ::ffff:a.b.c.d, and libuv prints such a socket peer that way: folded to IPv4,
+ * an IPv6 peer would have counted as a household address. The WHATWG URL parser writes any
+ * embedded IPv4 as hex first. `text` has passed `isIPv6` and holds no zone.
+ */
+function readIPv6(text: string): ipaddr.IPv6 {
+  const hex = text.includes('.') ? new URL(`http://[${text}]/`).hostname.slice(1, -1) : text
+  return ipaddr.IPv6.parse(hex)
 }
 
 /**
@@ -35,7 +46,7 @@ export function parseCIDR(text: string): CIDR | null {
     return prefix <= 32 ? [ipaddr.IPv4.parse(addressText), prefix] : null
   }
   if (!isIPv6(addressText) || addressText.includes('%')) return null
-  const address = ipaddr.IPv6.parse(addressText)
+  const address = readIPv6(addressText)
   const prefix = prefixText === undefined ? 128 : Number(prefixText)
   if (prefix > 128) return null
   if (prefix >= 96 && address.match(MAPPED, 96)) return [address.toIPv4Address(), prefix - 96]
