@@ -88,6 +88,32 @@ describe('hail-mary-auth restore <file>', () => {
   })
 })
 
+describe('hail-mary-auth restore onto a new box', () => {
+  it('needs the secret the backup was made with, then restores with nothing to keep', async () => {
+    const old = box()
+    await stopServer(await startServer(old.env, old.cwd))
+    const copy = join(old.cwd, 'copy.db')
+    expect((await old.cli(['backup', copy])).code).toBe(0)
+
+    const cwd = tempDir()
+    const dataDir = join(cwd, 'data')
+    const withoutSecret = await runCLI(['restore', copy], { AUTH_DATA_DIR: dataDir }, cwd)
+    expect(withoutSecret.code).toBe(78)
+    expect(withoutSecret.output).toMatch(/AUTH_SECRET: restore needs the master secret/)
+    const env = { ...old.env, AUTH_DATA_DIR: dataDir }
+    const restored = await runCLI(['restore', copy], env, cwd)
+    expect(restored.code).toBe(0)
+    expect(keptCopies(dataDir)).toEqual([])
+    expect(modeOf(join(dataDir, 'auth.db'))).toBe(0o600)
+    const server = await startServer(env, cwd)
+    try {
+      await signIn(server.url, 'owner', PASSWORD)
+    } finally {
+      await stopServer(server)
+    }
+  })
+})
+
 describe('hail-mary-auth restore refuses a file that is not a good backup of this service', () => {
   let setup: ReturnType<typeof box>
   let good: string
