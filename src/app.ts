@@ -14,6 +14,8 @@ import { requestId } from './http/middleware/request-id.js'
 import { requestLog } from './http/middleware/request-log.js'
 import { securityHeaders } from './http/middleware/security-headers.js'
 import { adminRoutes } from './http/routes/admin.js'
+import { adminAppRoutes } from './http/routes/admin-apps.js'
+import { adminGroupRoutes } from './http/routes/admin-groups.js'
 import { browserEntryRoutes } from './http/routes/browser-entry.js'
 import { healthRoutes } from './http/routes/health.js'
 import { loginRoutes } from './http/routes/login.js'
@@ -87,6 +89,8 @@ export function createApp(services: Services, shellDeps: AppShell): App {
     meSecondFactorRoutes(deps),
     meSessionRoutes(deps),
     adminRoutes(deps),
+    adminGroupRoutes(deps),
+    adminAppRoutes(deps),
   ]
   for (const routes of v1) app.route('/v1', routes)
   return app

@@ -64,15 +64,63 @@ export const memberCreateBody = z.object({
   password: password.optional(),
   ...reauth,
 })
+/** An email address (API §7), lower-cased; null (or "") removes it. */
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.union([z.literal(''), z.email()]))
+  .transform((value) => (value === '' ? null : value))
+  .nullable()
+export const emailBody = z.object({ email }).strict()
 export const memberUpdateBody = z
   .object({
     role: role.optional(),
     disabled: z.boolean().optional(),
     display_name: z.string().max(64).optional(),
+    email: email.optional(),
     ...reauth,
   })
   .strict()
 export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().min(1).optional(),
+})
+
+/** Group names (API §11); a name that could never exist is refused like an unknown one. */
+const groupName = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1–32 of a-z, 0-9, "-"')
+export const groupCreateBody = z
+  .object({ name: groupName, description: z.string().max(200).optional() })
+  .strict()
+export const memberGroupsBody = z.object({ groups: z.array(groupName).max(100) }).strict()
+
+const uris = z.array(z.string().max(2000)).max(20)
+const appSettings = {
+  redirect_uris: uris.optional(),
+  post_logout_redirect_uris: uris.optional(),
+  public: z.boolean().optional(),
+  pkce: z.boolean().optional(),
+  id_token_alg: z.enum(['RS256', 'ES256']).optional(),
+  domains: z.array(z.string().max(253)).max(20).optional(),
+  groups: z.array(groupName).max(20).optional(),
+  allow_pin: z.boolean().optional(),
+  require_mfa: z.boolean().optional(),
+  ...reauth,
+}
+/** `POST /v1/admin/apps` (API §11); the finer checks are the domain's (app-input.ts). */
+export const appCreateBody = z.object({ name: z.string().min(1).max(64), ...appSettings }).strict()
+export const appUpdateBody = z.object(appSettings).strict()
+
+/** An app body's settings in the domain's words; fields left out stay undefined. */
+export const appSettingsOf = (body: z.infer<typeof appUpdateBody>) => ({
+  redirectUris: body.redirect_uris,
+  postLogoutRedirectUris: body.post_logout_redirect_uris,
+  public: body.public,
+  pkce: body.pkce,
+  idTokenAlg: body.id_token_alg,
+  domains: body.domains,
+  groups: body.groups,
+  allowPin: body.allow_pin,
+  requireMfa: body.require_mfa,
 })

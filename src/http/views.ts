@@ -1,3 +1,5 @@
+import type { AppRow } from '../auth/apps.js'
+import type { GroupRow } from '../auth/groups.js'
 import type { PasskeyRow } from '../auth/passkeys.js'
 import type { MFARequired } from '../auth/second-factor.js'
 import type { IssuedTokens } from '../auth/token-response.js'
@@ -34,8 +36,16 @@ export const methodsView = (methods: UserMethods) => ({
 })
 export type MethodsView = ReturnType<typeof methodsView>
 
-export const adminUserView = (user: UserRow, methods: UserMethods) => ({
+/** What `/v1/me` and the admin views add to the public user (API §7, §11). */
+export const memberFactsView = (user: UserRow, groups: string[]) => ({
+  email: user.email,
+  email_verified: user.emailVerified,
+  groups,
+})
+
+export const adminUserView = (user: UserRow, methods: UserMethods, groups: string[]) => ({
   ...publicUser(user),
+  ...memberFactsView(user, groups),
   disabled: user.disabled,
   created_at: isoTime(user.createdAt),
   methods: methodsView(methods),
@@ -48,6 +58,30 @@ export const passkeyView = (row: PasskeyRow) => ({
   last_used_at: row.lastUsedAt === null ? null : isoTime(row.lastUsedAt),
 })
 export type PasskeyView = ReturnType<typeof passkeyView>
+
+export const groupView = (row: GroupRow) => ({
+  name: row.name,
+  description: row.description,
+  created_at: isoTime(row.createdAt),
+})
+
+/** An app as API §11 shows it; never its secret or the secret's hash. */
+export const appView = (app: AppRow) => ({
+  name: app.name,
+  client_id: app.clientId,
+  public: app.public,
+  pkce: app.pkce,
+  id_token_alg: app.idTokenAlg,
+  redirect_uris: app.redirectUris,
+  post_logout_redirect_uris: app.postLogoutRedirectUris,
+  domains: app.domains,
+  groups: app.groups,
+  allow_pin: app.allowPin,
+  require_mfa: app.requireMfa,
+  created_at: isoTime(app.createdAt),
+  updated_at: isoTime(app.updatedAt),
+})
+export type AppView = ReturnType<typeof appView>
 
 /** API §4's token response. */
 export interface TokenResponse {

@@ -1,5 +1,7 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { unlockUser } from '../../auth/admin.js'
+import { setMemberEmail } from '../../auth/email.js'
+import type { Groups } from '../../auth/groups.js'
 import {
   addMember,
   deleteMember,
@@ -8,12 +10,11 @@ import {
   revokeMemberSessions,
   updateMember,
   userMethods,
-  type Actor,
 } from '../../auth/household.js'
 import type { UserRow } from '../../auth/users.js'
 import { invalidRequest } from '../../errors.js'
 import { parseBody, parseOptionalBody } from '../body.js'
-import { bearerProof } from '../proof.js'
+import { actorOf } from '../actor.js'
 import type { DepsOf } from '../deps-of.js'
 import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
@@ -21,21 +22,15 @@ import { auditQuery, memberCreateBody, memberUpdateBody, reauthBody } from '../s
 import { adminUserView, isoTime } from '../views.js'
 
 export type AdminRouteDeps = DepsOf<typeof addMember> &
-  DepsOf<typeof unlockUser> & { guards: Guards }
-
-const actorOf = (c: Context<AppEnv>, currentPassword?: string): Actor => ({
-  id: c.get('user').id,
-  user: c.get('user'),
-  context: requestContext(c),
-  proof: bearerProof(c, currentPassword),
-})
+  DepsOf<typeof unlockUser> & { guards: Guards; groups: Pick<Groups, 'namesOf'> }
 
 /** The admin area: a strong session of an enabled admin (API §7). */
 export function adminRoutes(deps: AdminRouteDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
   const { guards } = deps
   routes.use('/admin/*', guards.bearer, guards.strong, guards.admin)
-  const view = (user: UserRow) => adminUserView(user, userMethods(deps.db, user))
+  const view = (user: UserRow) =>
+    adminUserView(user, userMethods(deps.db, user), deps.groups.namesOf(user.id))
 
   routes.get('/admin/users', (c) => c.json({ users: deps.users.list().map(view) }))
 
@@ -61,10 +56,15 @@ export function adminRoutes(deps: AdminRouteDeps): Hono<AppEnv> {
   routes.patch('/admin/users/:id', async (c) => {
     const body = await parseBody(c, memberUpdateBody)
     const changes = { role: body.role, disabled: body.disabled, displayName: body.display_name }
-    if (Object.values(changes).every((v) => v === undefined))
-      throw invalidRequest('body: send role, disabled or display_name', 'body')
+    const hasChanges = Object.values(changes).some((v) => v !== undefined)
+    if (!hasChanges && body.email === undefined)
+      throw invalidRequest('body: send role, disabled, display_name or email', 'body')
     const actor = actorOf(c, body.current_password)
-    return c.json({ user: view(await updateMember(deps, c.req.param('id'), changes, actor)) })
+    const id = c.req.param('id')
+    // The email first: its 409 (a duplicate) comes before any other change is made.
+    let user = body.email === undefined ? null : setMemberEmail(deps, id, body.email, actor)
+    if (hasChanges) user = await updateMember(deps, id, changes, actor)
+    return c.json({ user: view(user!) })
   })
 
   routes.delete('/admin/users/:id', (c) => {
