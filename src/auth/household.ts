@@ -118,9 +118,12 @@ export async function updateMember(
   },
   actor: Actor,
 ): Promise<UserRow> {
-  if (changes.role === 'admin' && requireUser(deps, id).role !== 'admin') {
-    await assertActorRecent(deps, actor)
-  }
+  // Promoting, and re-enabling an admin (its way in works again), both hand out admin power.
+  const target = requireUser(deps, id)
+  const becomesAdmin = changes.role === 'admin' && target.role !== 'admin'
+  const enablesAdmin =
+    changes.disabled === false && target.disabled && (changes.role ?? target.role) === 'admin'
+  if (becomesAdmin || enablesAdmin) await assertActorRecent(deps, actor)
   return deps.db.transaction(() => {
     const user = requireUser(deps, id)
     const losesAdmin =
