@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import type { TestApp } from './app.js'
 
 export interface Listening {
+  /** `http://127.0.0.1:<port>`, for requests `post` does not make. */
+  base: string
   /** A JSON POST over a real socket: the peer address the app sees is 127.0.0.1. */
   post(path: string, json: unknown): Promise<Response>
   close(): Promise<void>
@@ -18,6 +20,7 @@ export async function listen(t: TestApp): Promise<Listening> {
   })
   const { port } = server.address() as AddressInfo
   return {
+    base: `http://127.0.0.1:${port}`,
     post: (path, json) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
         method: 'POST',

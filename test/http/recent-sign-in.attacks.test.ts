@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TokenResponse } from '../../src/http/views.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
-import { addUser, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
+import { addUser, countHashes, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
+import { listen, statusCounts } from '../helpers/listening.js'
+import { uiBrowser, uiSignIn } from '../helpers/ui-browser.js'
 
 // Attacks on the recent sign-in rule (API §7) by someone holding a stolen access token or a
 // leaked refresh token, whose sign-in is older than AUTH_REAUTH_MAX_AGE (10 minutes).
@@ -55,5 +57,62 @@ describe('admin power through an old sign-in', () => {
       json: { disabled: false },
     })
     expect(enable.status).toBe(200)
+  })
+})
+
+describe('guessing the password through a credential route', () => {
+  it('64 parallel guesses over a real socket get no more argon2 checks than sign-in gives', async () => {
+    await addUser(t, 'alice')
+    const stale = await staleToken(await login(t, 'alice'))
+    const server = await listen(t)
+    try {
+      const hashes = countHashes(t)
+      const removePIN = (password: string) =>
+        fetch(`${server.base}/v1/me/pin`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${stale}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ current_password: password }),
+        })
+      const counts = await statusCounts(
+        Array.from({ length: 64 }, (_, n) => removePIN(`wrong guess ${n}`)),
+      )
+      // API §6: 10 consecutive failures per (username, address), paid for before argon2 runs.
+      expect(counts).toEqual({ 401: 10, 429: 54 })
+      expect(hashes()).toBe(10)
+      // The same counter as the sign-in form: the right password is now refused there too,
+      // and here, without running argon2.
+      const signIn = await server.post('/v1/login/password', {
+        username: 'alice',
+        password: PASSWORD,
+      })
+      expect(signIn.status).toBe(429)
+      const right = await removePIN(PASSWORD)
+      expect(right.status).toBe(429)
+      expect(hashes()).toBe(10)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("the web UI's JSON routes for passkeys", () => {
+  it('refuse to start a passkey registration for an old browser session: 403 reauth_required', async () => {
+    await addUser(t, 'alice')
+    const browser = uiBrowser(t)
+    await uiSignIn(browser, 'alice', PASSWORD)
+    t.clock.advance(STALE_SECONDS)
+    expect((await browser.get('/ui/account')).status).toBe(200)
+    const started = await browser.postJSON('/ui/account/passkeys/options', {})
+    expect(await errorOf(started)).toEqual({ status: 403, error: 'reauth_required' })
+    // A JSON body's current_password is not read by this route (the page sends none); a
+    // wrong one must not slip through either.
+    const wrong = await browser.postJSON('/ui/account/passkeys/options', {
+      current_password: 'not the password at all',
+    })
+    expect(wrong.status).toBe(403)
+    const codes = t.services.database.sqlite
+      .prepare("SELECT COUNT(*) AS n FROM one_time_codes WHERE purpose = 'webauthn-register'")
+      .get() as { n: number }
+    expect(codes.n).toBe(0)
   })
 })
