@@ -23,31 +23,57 @@ export async function stopOnConfigError(
   lines: string[],
 ): Promise<number> {
   for (const line of lines) options.printError(`configuration error: ${line}`)
-  if (readConfigErrorMode(options.env) !== 'wait') return EXIT_CONFIG
+  // Only an explicit `exit` exits: a misspelt mode (`WAIT`) in the image must not bring the
+  // restart loop back; it is reported like any other bad variable.
+  if (readConfigErrorMode(options.env) === 'exit') return EXIT_CONFIG
   const { host, port } = listenAddress(options.env)
   const handler = answerNotConfigured(readinessMessage(lines))
-  let server: Server
-  try {
-    // An AUTH_HOST that is not an address of this box falls back to the default; a taken
-    // port does not (that would only hide the conflict).
-    server = await listen(handler, host, port).catch((error: NodeJS.ErrnoException) => {
+  // An AUTH_HOST that is not an address of this box falls back to the default; a taken
+  // port does not (that would only hide the conflict): then nothing listens, but the process
+  // still stays up until stopped, since an exit would only be restarted into the same port.
+  const server = await listen(handler, host, port)
+    .catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || host === DEFAULT_HOST) throw error
       return listen(handler, DEFAULT_HOST, port)
     })
-  } catch (error) {
-    options.printError(`cannot listen on ${host}:${port}: ${(error as Error).message}`)
-    return EXIT_CONFIG
+    .catch((error: NodeJS.ErrnoException) => {
+      options.printError(
+        `cannot listen on ${host}:${port} (${error.code ?? 'error'}); not listening, waiting ` +
+          'until stopped (AUTH_ON_CONFIG_ERROR=wait); fix the configuration and restart',
+      )
+      return null
+    })
+  if (server) {
+    const where = server.address()
+    const address = typeof where === 'object' && where ? `${where.address}:${where.port}` : ''
+    options.printError(
+      `waiting on ${address} with /readyz 503 (AUTH_ON_CONFIG_ERROR=wait); ` +
+        'fix the configuration and restart',
+    )
   }
-  const where = server.address()
-  const address = typeof where === 'object' && where ? `${where.address}:${where.port}` : ''
-  options.printError(
-    `waiting on ${address} with /readyz 503 (AUTH_ON_CONFIG_ERROR=wait); ` +
-      'fix the configuration and restart',
-  )
+  // Signal handlers do not keep Node's event loop alive: without a listening server, a timer
+  // does (else Node would end with exit 13, an unsettled top-level await).
+  const keepAlive = server ? null : setInterval(() => undefined, 60 * 60 * 1000)
   await options.stopSignal
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
+  if (keepAlive) clearInterval(keepAlive)
+  if (server) {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
   return 0
+}
+
+/**
+ * The real server could not listen: in wait mode a configuration error naming the variable to
+ * change (a taken or privileged port, or an AUTH_HOST this machine does not have).
+ */
+export function listenFailureLine(host: string, port: number, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error'
+  return code === 'EADDRINUSE' || code === 'EACCES'
+    ? `AUTH_PORT: cannot listen on ${host}:${port} (${code}); another program uses the port ` +
+        '(or it is below 1024): choose a free one, for example AUTH_PORT=3100'
+    : `AUTH_HOST: cannot listen on ${host}:${port} (${code}); it is not an address of this ` +
+        'machine (in a container, use 0.0.0.0), for example AUTH_HOST=0.0.0.0'
 }
 
 /** `/readyz` is public: it names the variables at fault, never a path or a value. */

@@ -11,8 +11,10 @@ import { createReadiness } from './readiness.js'
 import { createMetrics } from './metrics.js'
 import { networkWarnings } from './limits/network-settings.js'
 import { resolveSecret } from './secret-file.js'
-import { stopOnConfigError } from './config-error-wait.js'
+import { listenFailureLine, stopOnConfigError } from './config-error-wait.js'
+import { unwritableDataDir } from './db/storage-fault.js'
 import { boot, runMaintenance, type Booted } from './startup.js'
+import { createStorageWatch } from './db/storage-watch.js'
 
 export const SHUTDOWN_GRACE_MS = 10_000
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000
@@ -33,6 +35,8 @@ export async function runServer(options: RunOptions): Promise<number> {
     return stopOnConfigError(options, loaded.errors)
   }
   const config = loaded.config
+  const unwritable = unwritableDataDir(config.dataDir)
+  if (unwritable) return stopOnConfigError(options, [unwritable])
   const secret = resolveSecret(config.givenSecret, config.dataDir, config.databasePath)
   if (!secret.ok) return stopOnConfigError(options, [secret.error])
   const logger = createLogger(config.logLevel)
@@ -72,6 +76,9 @@ export async function runServer(options: RunOptions): Promise<number> {
       logger.info({ host: config.host, port: config.port }, 'listening')
     })
   } catch (error) {
+    if (config.onConfigError === 'wait') {
+      return stopOnConfigError(options, [listenFailureLine(config.host, config.port, error)])
+    }
     options.printError(
       `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
     )
@@ -79,12 +86,13 @@ export async function runServer(options: RunOptions): Promise<number> {
   }
   if (booted.kind === 'config-error') return stopOnConfigError(options, [booted.message])
   const { services, database } = booted
+  const storage = database ? createStorageWatch({ readiness, logger, database }) : undefined
   if (services) {
-    current = createApp(services, shell)
+    current = createApp(services, { ...shell, storage })
     logger.info('ready')
   }
   const maintenance = setInterval(() => {
-    if (services) runMaintenance(services)
+    if (services) storage?.guard('maintenance', () => runMaintenance(services))
   }, MAINTENANCE_INTERVAL_MS)
   maintenance.unref()
 

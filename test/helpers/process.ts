@@ -27,7 +27,15 @@ export async function freePort(): Promise<number> {
 /** Starts the built service (`dist/`, made by `npm test` before vitest) as a real process. */
 export function startProcess(
   env: Record<string, string>,
-  options: { cwd: string; args?: string[]; entry?: 'main' | 'cli'; port?: number; input?: string },
+  options: {
+    cwd: string
+    args?: string[]
+    entry?: 'main' | 'cli'
+    port?: number
+    input?: string
+    /** Run as this uid (and the same gid): what a NAS's mismatched owners do to the service. */
+    uid?: number
+  },
 ): RunningProcess {
   const entry = options.entry === 'cli' ? 'dist/src/cli/main.js' : 'dist/src/main.js'
   const port = options.port ?? 0
@@ -41,6 +49,7 @@ export function startProcess(
       ...env,
     },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
   })
   if (options.input !== undefined) child.stdin!.end(options.input)
   let output = ''
