@@ -5,9 +5,11 @@ import { runKeyCommand } from './key-commands.js'
 import { runRestoreCommand } from './restore-command.js'
 import { runSetupCommand } from './setup-commands.js'
 import { runUserCommand } from './user-commands.js'
+import { runAppCommand } from './app-commands.js'
+import { runGroupCommand, runSetGroups } from './group-commands.js'
 
 const USAGE =
-  'usage: hail-mary-auth serve|migrate|check-config|gen-secret|backup <file>|restore <file>|user add|list|keys list|rotate'
+  'usage: hail-mary-auth serve|migrate|check-config|gen-secret|backup <file>|restore <file>|user add|list|set-groups|group add|list|remove|app add|list|remove|keys list|rotate'
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new CommandError('--password-stdin: pipe the password in')
@@ -32,15 +34,22 @@ async function run(): Promise<number> {
     })
   }
   const output =
-    command === 'user'
-      ? await runUserCommand(args, process.env, readStdin)
-      : command === 'keys'
-        ? await runKeyCommand(args, process.env)
-        : command === 'restore'
-          ? await runRestoreCommand(args, process.env)
-          : await runSetupCommand(command, args, process.env)
+    command === 'user' && args[0] === 'set-groups'
+      ? await runSetGroups(args.slice(1), process.env)
+      : command === 'group'
+        ? await runGroupCommand(args, process.env)
+        : command === 'app'
+          ? await runAppCommand(args, process.env)
+          : command === 'user'
+            ? await runUserCommand(args, process.env, readStdin)
+            : command === 'keys'
+              ? await runKeyCommand(args, process.env)
+              : command === 'restore'
+                ? await runRestoreCommand(args, process.env)
+                : await runSetupCommand(command, args, process.env)
   if (output === null) throw new CommandError(`unknown command "${command}"; ${USAGE}`, 64)
-  if (output !== null) process.stdout.write(output.endsWith('\n') ? output : `${output}\n`)
+  // An empty list prints nothing (list commands print one JSON object per line).
+  if (output !== '') process.stdout.write(output.endsWith('\n') ? output : `${output}\n`)
   return 0
 }
 
