@@ -188,5 +188,12 @@ export function nasReadmeProblems(text: string): string[] {
     problems.push('names the wrong base image')
   if (!/docker network inspect/.test(text) || !/the proxy's own address/.test(text))
     problems.push('trusted proxy not narrowed to the proxy')
+  // Rootless Podman maps the host user to the container's root: a host `chown 1000` leaves the
+  // secret root's inside, and only `podman unshare chown` reaches the container's uid 1000.
+  if (!/podman unshare chown 1000:1000 secrets\/auth_secret\.txt/.test(text))
+    problems.push('rootless Podman secret owner not explained')
+  // A backup written into the named volume is lost with it: it has to leave the container.
+  if (!/docker compose cp auth:\/data\/auth-backup\.db/.test(text))
+    problems.push('backup not copied out of the volume')
   return problems
 }

@@ -179,6 +179,8 @@ describe('README commands', () => {
       'restart loop not explained',
       'names the wrong base image',
       'trusted proxy not narrowed to the proxy',
+      'rootless Podman secret owner not explained',
+      'backup not copied out of the volume',
     ])
   })
 })
