@@ -144,6 +144,7 @@ export async function updateMember(
     const roleChanged = changes.role !== undefined && changes.role !== user.role
     if ((changes.disabled === true && !user.disabled) || roleChanged) {
       deps.sessions.revokeAllForUser(id)
+      deps.codes.endPending(id)
     }
     const detail = {
       ...(changes.role !== undefined && changes.role !== user.role ? { role: changes.role } : {}),

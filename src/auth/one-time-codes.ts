@@ -88,6 +88,15 @@ export function createOneTimeCodes(deps: { db: DB; clock: Clock; secretKeys: Sec
       }
     },
 
+    /**
+     * Ends what a person had pending (API §7): reset codes, mfa_tokens, WebAuthn ceremonies.
+     * With their sessions on a password change, a role change or disabling: a reset code
+     * someone else saw, or an mfa_token won with the old password, must not outlive them.
+     */
+    endPending(userId: string): void {
+      db.delete(oneTimeCodes).where(eq(oneTimeCodes.userId, userId)).run()
+    },
+
     deleteAll(purpose: CodePurpose, userId?: string): void {
       db.delete(oneTimeCodes)
         .where(

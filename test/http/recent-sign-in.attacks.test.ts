@@ -3,6 +3,7 @@ import type { TokenResponse } from '../../src/http/views.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, countHashes, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
 import { listen, statusCounts } from '../helpers/listening.js'
+import { enrolTOTP, passwordStep } from '../helpers/second-factors.js'
 import { uiBrowser, uiSignIn } from '../helpers/ui-browser.js'
 
 // Attacks on the recent sign-in rule (API §7) by someone holding a stolen access token or a
@@ -114,5 +115,70 @@ describe("the web UI's JSON routes for passkeys", () => {
       .prepare("SELECT COUNT(*) AS n FROM one_time_codes WHERE purpose = 'webauthn-register'")
       .get() as { n: number }
     expect(codes.n).toBe(0)
+  })
+})
+
+describe('what a person had pending ends with their sessions (API §7)', () => {
+  /** A reset code made for bob, and the call that redeems it for a password of the holder's. */
+  async function resetCodeFor(bobId: string) {
+    const admin = await login(t, 'alice')
+    const made = await t.call('POST', `/v1/admin/users/${bobId}/reset-code`, {
+      token: admin.access_token,
+      json: {},
+    })
+    expect(made.status).toBe(200)
+    const { code } = (await made.json()) as { code: string }
+    return () =>
+      t.call('POST', '/v1/password-reset', {
+        json: { code, new_password: 'a password the holder of the code chose' },
+      })
+  }
+
+  beforeEach(async () => {
+    await addUser(t, 'alice', { role: 'admin' })
+    t.services.database.sqlite.prepare('UPDATE users SET mfa_enabled = 0').run()
+  })
+
+  it('a password change ends a reset code someone else may have seen', async () => {
+    const bob = await addUser(t, 'bob')
+    const redeem = await resetCodeFor(bob.id)
+    const change = await t.call('PUT', '/v1/me/password', {
+      token: (await login(t, 'bob')).access_token,
+      json: { current_password: PASSWORD, new_password: 'bob chose this one himself' },
+    })
+    expect(change.status).toBe(204)
+    expect(await errorOf(await redeem())).toEqual({ status: 401, error: 'invalid_grant' })
+  })
+
+  it('a role change or disabling ends a pending reset code', async () => {
+    const admin = await login(t, 'alice')
+    for (const change of [{ role: 'admin' }, { disabled: true }]) {
+      const bob = await addUser(t, `bob${Object.keys(change)[0]}`)
+      const redeem = await resetCodeFor(bob.id)
+      const patched = await t.call('PATCH', `/v1/admin/users/${bob.id}`, {
+        token: admin.access_token,
+        json: change,
+      })
+      expect(patched.status).toBe(200)
+      expect(await errorOf(await redeem())).toEqual({ status: 401, error: 'invalid_grant' })
+    }
+  })
+
+  it('a password change ends an mfa_token won with the old password', async () => {
+    const bob = await addUser(t, 'bob')
+    const session = await login(t, 'bob')
+    const { secret } = await enrolTOTP(t, session.access_token)
+    t.clock.advance(30)
+    const thief = await passwordStep(t, 'bob')
+    const change = await t.call('PUT', '/v1/me/password', {
+      token: session.access_token,
+      json: { current_password: PASSWORD, new_password: 'bob chose this one himself' },
+    })
+    expect(change.status).toBe(204)
+    const step = await t.call('POST', '/v1/login/totp', {
+      json: { mfa_token: thief.mfa_token, code: await t.services.totp.generate(secret) },
+    })
+    expect(await errorOf(step)).toEqual({ status: 401, error: 'invalid_mfa_token' })
+    void bob
   })
 })

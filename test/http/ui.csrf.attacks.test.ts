@@ -41,12 +41,13 @@ describe('CSRF on the web UI', () => {
   it('refuses what a hostile page can send: a text/plain form, http Origin, Sec-Fetch-Site none', async () => {
     const browser = uiBrowser(t, { origin: ORIGIN })
     await uiSignIn(browser, 'alice', PASSWORD)
-    for (const headers of [
+    const attacks: Record<string, string>[] = [
       { 'content-type': 'text/plain' }, // the token in a body the server does not read as a form
       { origin: 'http://auth.home.example' }, // same host, other scheme: another origin
       { origin: 'https://auth.home.example:8443' }, // same host, other port: another origin
       { 'sec-fetch-site': 'none' }, // typed or bookmarked: never a form of ours
-    ]) {
+    ]
+    for (const headers of attacks) {
       const attack = await browser.post('/ui/account/pin/remove', {}, headers)
       expect(await errorOf(attack)).toEqual({ status: 403, error: 'forbidden' })
     }
