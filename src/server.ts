@@ -76,7 +76,8 @@ export async function runServer(options: RunOptions): Promise<number> {
       logger.info({ host: config.host, port: config.port }, 'listening')
     })
   } catch (error) {
-    if (config.onConfigError === 'wait') {
+    // Only a server that never listened is a listen failure; a throw after it is not.
+    if (server === undefined && config.onConfigError === 'wait') {
       return stopOnConfigError(options, [listenFailureLine(config.host, config.port, error)])
     }
     options.printError(
@@ -100,6 +101,7 @@ export async function runServer(options: RunOptions): Promise<number> {
   logger.info({ signal }, 'shutting down')
   clearInterval(maintenance)
   await drain(server!, logger)
+  services?.limits.close() // the limiter's own connection to the same file
   if (database) closeDatabase(database)
   logger.info('stopped')
   return 0
