@@ -1,47 +1,31 @@
 import { Hono } from 'hono'
 import { unlockUser } from '../../auth/admin.js'
-import {
-  addMember,
-  issueMemberResetCode,
-  requireUser,
-  updateMember,
-  type Actor,
-} from '../../auth/household.js'
-import { forbidden } from '../../errors.js'
+import { addGroup, setMemberGroups, type GroupAdminDeps } from '../../auth/group-admin.js'
+import { addMember, issueMemberResetCode, requireUser, updateMember } from '../../auth/household.js'
 import type { DepsOf } from '../deps-of.js'
-import { requestContext, type AppEnv } from '../env.js'
+import type { AppEnv } from '../env.js'
+import { adminAct, adminOnly, type UIActor } from './admin-area.js'
 import { MembersPage } from './pages/members.js'
+import { uiAppsRoutes, type UIAppsDeps } from './routes-apps.js'
 import {
-  attempt,
   formValue,
-  isPinOnlySession,
   pageBase,
-  reauthRedirect,
   render,
-  signedInOf,
-  uiProof,
   type UIContext,
   type UIMessage,
   type UIShell,
 } from './ui-context.js'
 
-export type UIMembersDeps = DepsOf<typeof addMember> & DepsOf<typeof unlockUser>
+export type UIMembersDeps = DepsOf<typeof addMember> &
+  DepsOf<typeof unlockUser> &
+  GroupAdminDeps &
+  UIAppsDeps
 
 type MembersExtra = { resetCode?: { username: string; code: string }; message?: UIMessage }
 
-/** The admin's members page, on the same use cases as /v1/admin/*. */
+/** The admin's members page (and the apps page), on the same use cases as /v1/admin/*. */
 export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-
-  /** The same rule as the API's admin guard: an enabled admin with a strong session. */
-  function admin(c: UIContext) {
-    const signed = signedInOf(c)
-    if (!signed) return null
-    if (signed.user.role !== 'admin' || isPinOnlySession(signed)) throw forbidden()
-    return signed.user
-  }
-  const adminOnly = async (c: UIContext, next: () => Promise<void>) =>
-    admin(c) ? next() : c.redirect('/ui/sign-in', 303)
   routes.use('/members', adminOnly)
   routes.use('/members/*', adminOnly)
 
@@ -52,11 +36,14 @@ export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
       display_name: u.displayName,
       role: u.role,
       disabled: u.disabled,
+      email: u.email,
+      groups: deps.groups.namesOf(u.id),
     }))
     return (
       <MembersPage
         {...pageBase(deps, c)}
         members={members}
+        groups={deps.groups.list().map((g) => ({ name: g.name, description: g.description }))}
         resetCode={extra.resetCode ?? null}
         message={extra.message ?? null}
       />
@@ -64,22 +51,9 @@ export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
   }
 
   /** An admin act, then the page again; without a recent sign-in, sign in and come back. */
-  const act = (c: UIContext, run: (actor: Actor & { id: string }) => Promise<MembersExtra>) =>
-    attempt(
-      c,
-      async () => {
-        const signed = signedInOf(c)!
-        const actor = {
-          id: admin(c)!.id,
-          user: signed.user,
-          context: requestContext(c),
-          proof: uiProof(c, signed),
-        }
-        return render(c, membersPage(c, await run(actor)))
-      },
-      (message) => membersPage(c, { message }),
-      reauthRedirect('/ui/members'),
-    )
+  const act = (c: UIContext, run: (actor: UIActor) => Promise<MembersExtra>) =>
+    adminAct(c, '/ui/members', (extra: MembersExtra) => membersPage(c, extra), run)
+  const saved = { message: { kind: 'info', text: 'Saved.' } } as const
 
   routes.get('/members', (c) => render(c, membersPage(c)))
   routes.post('/members', (c) =>
@@ -91,6 +65,21 @@ export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
       return { resetCode: { username: user.username, code: resetCode!.code } }
     }),
   )
+  routes.post('/members/groups', (c) =>
+    act(c, async (actor) => {
+      const input = { name: formValue(c, 'name'), description: formValue(c, 'description') }
+      addGroup(deps, input, actor)
+      return { message: { kind: 'info', text: `Group ${input.name} added.` } }
+    }),
+  )
+  routes.post('/members/:id/groups', (c) =>
+    act(c, async (actor) => {
+      // One checkbox per group: the ticked ones are the person's groups from now on.
+      const names = c.get('form')?.getAll('group') ?? []
+      setMemberGroups(deps, c.req.param('id'), names, actor)
+      return saved
+    }),
+  )
   routes.post('/members/:id/update', (c) =>
     act(c, async (actor) => {
       const role = formValue(c, 'role')
@@ -100,7 +89,7 @@ export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
         disabled: disabled === '' ? undefined : disabled === 'true',
       }
       await updateMember(deps, c.req.param('id'), changes, actor)
-      return { message: { kind: 'info', text: 'Saved.' } }
+      return saved
     }),
   )
   routes.post('/members/:id/reset-code', (c) =>
@@ -116,5 +105,6 @@ export function uiMembersRoutes(deps: UIMembersDeps & UIShell): Hono<AppEnv> {
     }),
   )
 
+  routes.route('/', uiAppsRoutes(deps))
   return routes
 }

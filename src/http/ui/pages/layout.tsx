@@ -29,6 +29,7 @@ export function Layout(props: PageProps) {
             <nav aria-label="Main">
               <a href="/ui/account">My account</a>
               {props.signedIn.isAdmin ? <a href="/ui/members">Members</a> : null}
+              {props.signedIn.isAdmin ? <a href="/ui/apps">Apps</a> : null}
               <form method="post" action="/ui/sign-out" class="inline">
                 <input type="hidden" name="csrf" value={props.csrf} />
                 <button type="submit">Sign out</button>

@@ -6,11 +6,19 @@ export interface MemberRow {
   display_name: string
   role: 'admin' | 'member'
   disabled: boolean
+  email: string | null
+  groups: string[]
+}
+
+export interface GroupOption {
+  name: string
+  description: string | null
 }
 
 export function MembersPage(
   props: Omit<PageProps, 'title'> & {
     members: MemberRow[]
+    groups: GroupOption[]
     resetCode?: { username: string; code: string } | null
   },
 ) {
@@ -31,6 +39,8 @@ export function MembersPage(
             <th scope="col">Username</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
+            <th scope="col">Email</th>
+            <th scope="col">Groups</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
@@ -41,6 +51,10 @@ export function MembersPage(
               <td>{m.username}</td>
               <td>{m.role}</td>
               <td>{m.disabled ? 'disabled' : 'active'}</td>
+              <td>{m.email ?? '—'}</td>
+              <td>
+                <MemberGroups member={m} groups={props.groups} csrf={csrf} />
+              </td>
               <td>
                 {[
                   [
@@ -83,6 +97,41 @@ export function MembersPage(
         </p>
         <button type="submit">Add</button>
       </form>
+      <h2>Add a group</h2>
+      <p>
+        Groups decide who may use which <a href="/ui/apps">app</a>. A change reaches a person’s apps
+        at their next token refresh (minutes).
+      </p>
+      <form method="post" action="/ui/members/groups">
+        <Csrf token={csrf} />
+        <Field label="Group name (a-z, 0-9, -)" name="name" form="group" />
+        <Field label="Description" name="description" form="group" required={false} />
+        <button type="submit">Add group</button>
+      </form>
     </Layout>
+  )
+}
+
+/** One checkbox per group; saving replaces the member's groups with the ticked ones. */
+function MemberGroups(props: { member: MemberRow; groups: GroupOption[]; csrf: string }) {
+  const { member } = props
+  if (props.groups.length === 0) return <span>—</span>
+  return (
+    <form method="post" action={`/ui/members/${member.id}/groups`} class="inline">
+      <Csrf token={props.csrf} />
+      {props.groups.map((g) => (
+        <label>
+          <input
+            type="checkbox"
+            name="group"
+            value={g.name}
+            checked={member.groups.includes(g.name)}
+            aria-label={`${member.username} in ${g.name}`}
+          />{' '}
+          {g.name}{' '}
+        </label>
+      ))}
+      <button type="submit">Save groups</button>
+    </form>
   )
 }
