@@ -31,6 +31,10 @@ import { tokenRoutes } from './http/routes/tokens.js'
 import { wellKnownRoutes } from './http/routes/well-known.js'
 import { uiRoutes } from './http/ui/ui-routes.js'
 
+import { createUICookies } from './http/ui/cookies.js'
+import { oidcInteractionRoutes } from './http/ui/routes-oidc-interaction.js'
+import { oidcRoutes } from './http/routes/oidc.js'
+import { oidcProviderFor, redirectOrigins } from './http/routes/oidc-setup.js'
 export interface AppShell {
   logger: Logger
   readiness: Readiness
@@ -76,7 +80,17 @@ export function createApp(services: Services, shellDeps: AppShell): App {
   const guards = createGuards(services)
   const deps = { ...services, guards, quickLoginNetworks: config.quickLoginNetworks }
   app.route('/', wellKnownRoutes(services))
-  app.route('/ui', uiRoutes(deps))
+  const formActionOrigins = redirectOrigins(services.apps)
+  app.route('/ui', uiRoutes({ ...deps, formActionOrigins }))
+  // The OIDC provider (API §12); its interactions first, the provider's own routes after.
+  const cookies = createUICookies({ secure: config.issuer.startsWith('https:') })
+  const { oidc, browserPersonOf } = oidcProviderFor({
+    ...services,
+    logger: shellDeps.logger,
+    cookies,
+  })
+  app.route('/', oidcInteractionRoutes({ ...services, oidc, browserPersonOf, cookies }))
+  app.route('/', oidcRoutes({ oidc, signingKeys: services.signingKeys }))
   app.use('/v1/*', noStore())
   const v1 = [
     loginRoutes(deps),

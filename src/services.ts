@@ -18,6 +18,7 @@ import { createRateLimits } from './limits/rate-limits.js'
 import { createBlockedEvents } from './limits/blocked-events.js'
 import { createRecoveryCodes } from './auth/recovery-codes.js'
 import { createTOTP } from './auth/totp.js'
+import { createOIDCPayloads } from './oidc/payload-store.js'
 import { createGroups } from './auth/groups.js'
 import { createApps } from './auth/apps.js'
 
@@ -47,7 +48,15 @@ export function buildServices(base: BaseDeps) {
     accessTokenTTLSeconds: config.accessTokenTTLSeconds,
   })
   const accessTokens = createAccessTokens({ clock, config, signingKeys })
-  const sessions = createSessions({ db, clock, secretKeys, config })
+  const oidcPayloads = createOIDCPayloads({ db, clock })
+  const sessions = createSessions({
+    db,
+    clock,
+    secretKeys,
+    config,
+    onRevoke: (userId, everySession) =>
+      oidcPayloads.forgetAccount(userId, { includeSessions: everySession }),
+  })
   const users = createUsers({ db, clock, hasher, passwordMinLength: config.passwordMinLength })
   const audit = createAudit({
     db,
@@ -94,6 +103,7 @@ export function buildServices(base: BaseDeps) {
     signingKeys,
     accessTokens,
     sessions,
+    oidcPayloads,
     users,
     audit,
     codes,

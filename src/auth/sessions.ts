@@ -38,6 +38,11 @@ export function createSessions(deps: {
     Config,
     'refreshTokenTTLSeconds' | 'refreshIdleTTLSeconds' | 'refreshReuseGraceSeconds'
   >
+  /**
+   * What else ends with a person's sessions (API §7): the OIDC provider's grants and tokens,
+   * and, when every session of theirs ends, its browser sessions too.
+   */
+  onRevoke?: (userId: string, everySession: boolean) => void
 }) {
   const { db, clock, secretKeys, config } = deps
   // Rotated tokens whose in-grace refusal was already audited: one event per token, so
@@ -75,10 +80,13 @@ export function createSessions(deps: {
     .prepare()
 
   function revoke(sessionId: string): void {
-    db.update(sessions)
+    const ended = db
+      .update(sessions)
       .set({ revokedAt: unixSeconds(clock) })
       .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
-      .run()
+      .returning({ userId: sessions.userId })
+      .get()
+    if (ended) deps.onRevoke?.(ended.userId, false)
   }
 
   return {
@@ -192,6 +200,7 @@ export function createSessions(deps: {
           ),
         )
         .run()
+      deps.onRevoke?.(userId, true)
     },
 
     /** True while the session is neither revoked nor past its absolute lifetime. */

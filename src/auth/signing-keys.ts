@@ -166,23 +166,25 @@ export function createSigningKeys(deps: SigningKeysDeps) {
       return jwksText
     },
     /**
-     * The published keys of one algorithm as private JWKs, for the OIDC provider: the current
-     * signer may sign, the others (pending or retired, still published) only verify, e.g. an
-     * `id_token_hint` signed before a rotation.
+     * The published keys of one algorithm as private JWKs, for the OIDC provider, the current
+     * signer first: oidc-provider signs with the first key that fits (its selection is a
+     * stable sort) and verifies with any, e.g. an `id_token_hint` signed before a rotation.
      */
     async providerKeys(keyAlg: SigningAlg): Promise<JWK[]> {
       await ensureCurrent(keyAlg)
       const at = now()
       const signer = signerAt(at, keyAlg)
-      return keys
-        .filter((k) => k.alg === keyAlg && isPublished(k, at))
-        .map((k) => ({
-          ...k.privateJWK(),
-          kid: k.kid,
-          alg: keyAlg,
-          use: 'sig',
-          key_ops: k === signer ? ['sign', 'verify'] : ['verify'],
-        }))
+      const published = keys.filter((k) => k.alg === keyAlg && isPublished(k, at))
+      return [signer, ...published.filter((k) => k !== signer)]
+        .filter((k): k is LoadedKey => k !== null)
+        .map((k) => {
+          // WebCrypto's export marks the private key sign-only; the provider verifies with
+          // the same entry, so those markings go.
+          const jwk: JWK = { ...k.privateJWK(), kid: k.kid, alg: keyAlg, use: 'sig' }
+          delete jwk.key_ops
+          delete jwk.ext
+          return jwk
+        })
     },
     list: () =>
       keys.map(({ kid, alg, createdAt, activatesAt, retiredAt }) => ({

@@ -118,12 +118,14 @@ function sameText(a: string, b: string): boolean {
 export const formValue = (c: UIContext, name: string) => c.get('form')?.get(name) ?? ''
 
 /**
- * `return_to` only to this service's own pages or an origin in AUTH_RETURN_TO_ORIGINS:
- * anything else is an open redirect.
+ * `return_to` only to this service's own pages (the web UI, an OIDC authorization waiting for
+ * the sign-in: API §12) or an origin in AUTH_RETURN_TO_ORIGINS: anything else is an open
+ * redirect.
  */
 export function checkedReturnTo(shell: UIShell, value: string | null | undefined): string | null {
   if (!value) return null
   if (/^\/ui\/[A-Za-z0-9/_-]*$/.test(value)) return value
+  if (/^\/oidc\/interaction\/[A-Za-z0-9_-]{1,64}$/.test(value)) return value
   let url: URL
   try {
     url = new URL(value)

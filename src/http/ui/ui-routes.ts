@@ -15,27 +15,38 @@ const ASSETS: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
 }
 
-export type UIDeps = Omit<UIShell, 'cookies'> & UISignInDeps & UIAccountDeps & UIMembersDeps
+export type UIDeps = Omit<UIShell, 'cookies'> &
+  UISignInDeps &
+  UIAccountDeps &
+  UIMembersDeps & {
+    /** Origins a sign-in may end up at through redirects: the OIDC apps' redirect URIs. */
+    formActionOrigins?: () => readonly string[]
+  }
 
 /**
  * A strict Content-Security-Policy: scripts and styles only from this service (no inline
- * code at all), forms post only here (or to an allowed return_to origin, which a redirect
- * after sign-in may reach), never framed. `Referrer-Policy: same-origin` so the browser
+ * code at all), forms post only here (or to an allowed return_to origin, or an OIDC app's
+ * redirect URI origin, which the redirects after a sign-in may reach: browsers hold those
+ * redirects to form-action too), never framed. `Referrer-Policy: same-origin` so the browser
  * sends a real `Origin` with our own form posts (no-referrer would make it `null`).
  */
-function pageHeaders(returnToOrigins: string[]): MiddlewareHandler<AppEnv> {
-  const policy = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    `form-action 'self'${returnToOrigins.map((o) => ` ${o}`).join('')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ')
+function pageHeaders(
+  returnToOrigins: string[],
+  formActionOrigins: () => readonly string[] = () => [],
+): MiddlewareHandler<AppEnv> {
+  const policyFor = (extra: readonly string[]) =>
+    [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      `form-action 'self'${[...new Set([...returnToOrigins, ...extra])].map((o) => ` ${o}`).join('')}`,
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join('; ')
   return async function pageHeadersMiddleware(c, next) {
-    c.header('Content-Security-Policy', policy)
+    c.header('Content-Security-Policy', policyFor(formActionOrigins()))
     c.header('Referrer-Policy', 'same-origin')
     c.header('Cache-Control', 'no-store')
     await next()
@@ -58,7 +69,12 @@ export function uiRoutes(deps: UIDeps): Hono<AppEnv> {
   })
   const cookies = createUICookies({ secure: deps.config.issuer.startsWith('https:') })
   const shell = { ...deps, cookies }
-  routes.use('*', pageHeaders(deps.config.returnToOrigins), uiSession(shell), uiCsrf(shell))
+  routes.use(
+    '*',
+    pageHeaders(deps.config.returnToOrigins, deps.formActionOrigins),
+    uiSession(shell),
+    uiCsrf(shell),
+  )
   routes.route('/', uiSignInRoutes(shell))
   routes.route('/', uiAccountRoutes(shell))
   routes.route('/', uiMembersRoutes(shell))
