@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { StorageWatch } from './db/storage-watch.js'
 import type { CIDR } from './limits/cidr.js'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
@@ -30,22 +31,24 @@ import { quickLoginRoutes } from './http/routes/quick-login.js'
 import { tokenRoutes } from './http/routes/tokens.js'
 import { wellKnownRoutes } from './http/routes/well-known.js'
 import { uiRoutes } from './http/ui/ui-routes.js'
-
 import { createUICookies } from './http/ui/cookies.js'
 import { oidcInteractionRoutes } from './http/ui/routes-oidc-interaction.js'
 import { oidcRoutes } from './http/routes/oidc.js'
 import { oidcProviderFor, redirectOrigins } from './http/routes/oidc-setup.js'
+
 export interface AppShell {
   logger: Logger
   readiness: Readiness
   trustProxy: CIDR[]
   metrics?: { metrics: Metrics; networks: CIDR[] } | undefined
+  /** Once the database is open: storage faults answer 503 and mark /readyz (API §2). */
+  storage?: StorageWatch | undefined
 }
 
 export type App = Hono<AppEnv>
 
 /** What every app serves, ready or not: middleware, errors, health, metrics, the favicon. */
-export function createShell({ logger, readiness, trustProxy, metrics }: AppShell): App {
+export function createShell({ logger, readiness, trustProxy, metrics, storage }: AppShell): App {
   const app = new Hono<AppEnv>()
   app.use(
     '*',
@@ -55,7 +58,7 @@ export function createShell({ logger, readiness, trustProxy, metrics }: AppShell
     clientAddress(trustProxy, logger),
     bodySize(),
   )
-  app.onError(errorHandler(logger))
+  app.onError(errorHandler(logger, storage))
   app.notFound(notFoundHandler)
   app.route('/', healthRoutes(readiness))
   if (metrics) app.route('/', metricsRoutes(metrics.metrics, metrics.networks))

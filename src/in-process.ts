@@ -31,6 +31,7 @@ export async function startInProcess(base: StartupInput): Promise<{
     services,
     readiness: input.readiness,
     close: () => {
+      services?.limits.close()
       if (database) closeDatabase(database)
     },
   }

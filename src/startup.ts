@@ -3,6 +3,7 @@ import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import { closeDatabase, openDatabase, readMeta, writeMeta, type Database } from './db/client.js'
 import { migrateDatabase } from './db/migrate.js'
+import { storageFaultOf } from './db/storage-fault.js'
 import type { Logger } from './logger.js'
 import { failCheck, passCheck, type Readiness } from './readiness.js'
 import { deriveSecretKeys, type SecretKeys } from './secret-keys.js'
@@ -39,7 +40,9 @@ export function openChecked(input: StartupInput): OpenOutcome {
   } catch (error) {
     const message = `cannot open ${input.config.databasePath}: ${(error as Error).message}`
     input.logger.error({ err: error }, message)
-    failCheck(input.readiness, 'database', message)
+    // /readyz is public: what is wrong, never the path
+    const fault = storageFaultOf(error)
+    failCheck(input.readiness, 'database', fault ? fault.summary : 'cannot open the database')
     return { kind: 'failed' }
   }
   const stored = readMeta(database, FINGERPRINT_KEY)
@@ -105,7 +108,11 @@ export async function completeStartup(
     readiness.status = 'ready'
     return services
   }
-  runMaintenance(services)
+  try {
+    runMaintenance(services)
+  } catch (error) {
+    logger.warn({ err: error }, 'maintenance at start failed; the service goes on')
+  }
   // A failed bootstrap (say, a weak initial admin password) is shown but does not stop the
   // service: the setup code remains a way in.
   try {

@@ -76,8 +76,13 @@ export async function changePassword(
 ): Promise<void> {
   deps.users.checkPassword(input.newPassword, user.username, 'new_password')
   await confirmPassword(deps, user, input.currentPassword, context)
-  await deps.users.setPassword(user.id, input.newPassword)
-  deps.sessions.revokeAllForUser(user.id, input.sessionId)
-  deps.codes.endPending(user.id)
-  deps.audit.record({ type: 'password.changed', userId: user.id, actorId: user.id, context })
+  // Hash first (the slow part), then every write in one commit: a disk that fails midway
+  // leaves the old password and the other sessions as they were, never half of the change.
+  const passwordHash = await deps.users.hashPassword(input.newPassword)
+  deps.db.transaction(() => {
+    deps.users.update(user.id, { passwordHash })
+    deps.sessions.revokeAllForUser(user.id, input.sessionId)
+    deps.codes.endPending(user.id)
+    deps.audit.record({ type: 'password.changed', userId: user.id, actorId: user.id, context })
+  })
 }

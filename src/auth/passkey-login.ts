@@ -16,9 +16,9 @@ import {
   CEREMONY_TTL_SECONDS,
   listPasskeys,
   parseTransports,
-  type PasskeyDeps,
   type PasskeyRow,
-} from './passkeys.js'
+} from './passkey-store.js'
+import type { PasskeyDeps } from './passkeys.js'
 import type { Pins } from './pins.js'
 import { peekMFA, twoFactorAMR } from './second-factor.js'
 import type { IssuedTokens, Issuer } from './token-response.js'

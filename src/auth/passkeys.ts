@@ -1,11 +1,10 @@
 import type {
-  AuthenticatorTransport,
   PublicKeyCredentialCreationOptionsJSON,
   RegistrationResponseJSON,
   VerifiedRegistrationResponse,
 } from '@simplewebauthn/server'
 import { loadWebAuthn } from '../lazy.js'
-import { and, count, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { DB } from '../db/client.js'
@@ -14,12 +13,14 @@ import { invalidRequest, notFound } from '../errors.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { OneTimeCodes } from './one-time-codes.js'
 import type { UserRow } from './users.js'
+import {
+  CEREMONY_TTL_SECONDS,
+  listPasskeys,
+  parseTransports,
+  userHandle,
+  type PasskeyRow,
+} from './passkey-store.js'
 import { assertRecentSignIn, type Proof, type RecentSignInDeps } from './recent-sign-in.js'
-
-/** WebAuthn ceremonies must finish within five minutes (API §4). */
-export const CEREMONY_TTL_SECONDS = 300
-
-export type PasskeyRow = typeof passkeys.$inferSelect
 
 export interface PasskeyDeps {
   db: DB
@@ -27,38 +28,6 @@ export interface PasskeyDeps {
   codes: OneTimeCodes
   audit: Audit
   webauthn: Config['webauthn']
-}
-
-export const publicPasskey = (row: PasskeyRow) => ({
-  id: row.id,
-  name: row.name,
-  created_at: new Date(row.createdAt * 1000).toISOString(),
-  last_used_at: row.lastUsedAt === null ? null : new Date(row.lastUsedAt * 1000).toISOString(),
-})
-
-/** The WebAuthn user handle: the user id's bytes, so a discoverable passkey names its owner. */
-export const userHandle = (userId: string) => new TextEncoder().encode(userId)
-
-export const listPasskeys = (db: DB, userId: string) =>
-  db.select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(passkeys.createdAt).all()
-
-const countStatements = new WeakMap<
-  DB,
-  { get(values: { userId: string }): { n: number } | undefined }
->()
-
-/** Asked on every sign-in and /v1/me: prepared once per database handle. */
-export function countPasskeys(db: DB, userId: string): number {
-  let statement = countStatements.get(db)
-  if (!statement) {
-    statement = db
-      .select({ n: count() })
-      .from(passkeys)
-      .where(eq(passkeys.userId, sql.placeholder('userId')))
-      .prepare()
-    countStatements.set(db, statement)
-  }
-  return statement.get({ userId })?.n ?? 0
 }
 
 /**
@@ -189,8 +158,4 @@ export async function deletePasskey(
     context,
     detail: { passkey_id: row.id, name: row.name },
   })
-}
-
-export function parseTransports(text: string | null): AuthenticatorTransport[] {
-  return text ? (JSON.parse(text) as AuthenticatorTransport[]) : []
 }

@@ -8,7 +8,7 @@ import type { IssuedTokens, Issuer } from './token-response.js'
 import type { UserRow, Users } from './users.js'
 import type { DB } from '../db/client.js'
 import type { OneTimeCodes } from './one-time-codes.js'
-import { countPasskeys } from './passkeys.js'
+import { countPasskeys } from './passkey-store.js'
 import { requiresSecondFactor, startMFA, type MFARequired } from './second-factor.js'
 
 export interface PasswordLoginDeps {

@@ -1,3 +1,4 @@
+import type { DB } from '../db/client.js'
 import { invalidGrant } from '../errors.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { OneTimeCodes } from './one-time-codes.js'
@@ -8,6 +9,7 @@ import type { Users } from './users.js'
 export const RESET_CODE_TTL_SECONDS = 86_400
 
 export interface PasswordResetDeps {
+  db: DB
   users: Users
   codes: OneTimeCodes
   sessions: Sessions
@@ -34,9 +36,14 @@ export async function redeemResetCode(
   if (!user) throw invalidGrant('The reset code is invalid, expired or already used.')
   // Check the rules before using the code up, so a refused password does not burn it.
   deps.users.checkPassword(input.newPassword, user.username, 'new_password')
-  if (!deps.codes.consume('reset', input.code)) throw invalidGrant()
-  await deps.users.setPassword(user.id, input.newPassword)
-  deps.sessions.revokeAllForUser(user.id)
-  deps.codes.endPending(user.id)
-  deps.audit.record({ type: 'password.reset', userId: user.id, context })
+  // Hash first, then use the code up and write everything in one commit: a failure midway
+  // neither burns the code nor leaves a new password beside the old sessions.
+  const passwordHash = await deps.users.hashPassword(input.newPassword)
+  deps.db.transaction(() => {
+    if (!deps.codes.consume('reset', input.code)) throw invalidGrant()
+    deps.users.update(user.id, { passwordHash })
+    deps.sessions.revokeAllForUser(user.id)
+    deps.codes.endPending(user.id)
+    deps.audit.record({ type: 'password.reset', userId: user.id, context })
+  })
 }

@@ -14,7 +14,7 @@ import {
   type Proof,
   type RecentSignInDeps,
 } from './recent-sign-in.js'
-import { countPasskeys } from './passkeys.js'
+import { countPasskeys } from './passkey-store.js'
 
 export interface TOTPEnrolmentDeps {
   db: DB

@@ -112,13 +112,8 @@ export function createUsers(deps: {
       return row
     },
 
-    async setPassword(userId: string, password: string): Promise<void> {
-      const passwordHash = await hasher.hash(normalizePassword(password))
-      db.update(users)
-        .set({ passwordHash, updatedAt: unixSeconds(clock) })
-        .where(eq(users.id, userId))
-        .run()
-    },
+    /** The argon2id hash of a new password, to be written with `update` in a transaction. */
+    hashPassword: (password: string) => hasher.hash(normalizePassword(password)),
 
     /**
      * Every change to a user row goes through here (this module is the table's one writer);

@@ -71,6 +71,7 @@ export async function withServices<T>(
     }
     return await run({ services, migrationsDir })
   } finally {
+    services?.limits.close()
     if (database) closeDatabase(database)
   }
 }

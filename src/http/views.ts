@@ -1,6 +1,6 @@
 import type { AppRow } from '../auth/apps.js'
 import type { GroupRow } from '../auth/groups.js'
-import type { PasskeyRow } from '../auth/passkeys.js'
+import type { PasskeyRow } from '../auth/passkey-store.js'
 import type { MFARequired } from '../auth/second-factor.js'
 import type { IssuedTokens } from '../auth/token-response.js'
 import type { UserMethods } from '../auth/household.js'

@@ -1,6 +1,6 @@
 import { unixSeconds, type Clock } from '../clock.js'
 import type { Audit } from '../auth/audit.js'
-import type { Refusal } from './rate-limits.js'
+import type { Refusal } from './policy.js'
 
 /** A count of refusals is written at most this often (API §6). */
 const COUNT_EVERY_SECONDS = 60

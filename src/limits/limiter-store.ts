@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { RateLimiterSQLite } from 'rate-limiter-flexible'
 import type { Database } from '../db/client.js'
-import type { Policy } from './rate-limits.js'
+import type { Policy } from './policy.js'
 
 /** The table the migrations create in the layout `RateLimiterSQLite` expects. */
 const TABLE = 'rate_limit_points'

@@ -1,25 +1,12 @@
 import { RateLimiterRes, type RateLimiterSQLite } from 'rate-limiter-flexible'
-import type { RequestContext } from '../auth/audit.js'
 import type { LimitSettings } from '../config.js'
 import type { Database } from '../db/client.js'
 import { rateLimited } from '../errors.js'
 import type { BlockedEvents } from './blocked-events.js'
+import type { Policy, Refusal } from './policy.js'
 import { ESCALATION_PREFIX, openLimiters, type Limiters } from './limiter-store.js'
 
 const DAY = 86_400
-
-export interface Policy {
-  /** Points not given back (failed checks, plus checks still running) that stop new attempts. */
-  points: number
-  /** Seconds from a counter's first point until it is forgotten; 0 keeps it until a success. */
-  windowSeconds: number
-  /** The block a failed check starts once the points are spent; 0: a plain rate, no block. */
-  blockSeconds: number
-  /** A success deletes the counter (consecutive failures) instead of giving its point back. */
-  consecutive: boolean
-  /** Each consecutive block doubles, up to this many seconds, until a success. */
-  doublesUpToSeconds?: number
-}
 
 /** Every rate-limit policy of API §6, declared once: one rate-limiter-flexible limiter each. */
 export function policiesFrom(limits: LimitSettings) {
@@ -65,15 +52,10 @@ export function policiesFrom(limits: LimitSettings) {
   } satisfies Record<string, Policy>
 }
 
+export type { Policy, Refusal }
 export type PolicyName = keyof ReturnType<typeof policiesFrom>
 export type Counter = [PolicyName, string]
 export type RateLimits = ReturnType<typeof createRateLimits>
-/** Who was refused, for the `login.blocked` audit event. */
-export interface Refusal {
-  userId: string | null
-  method: string
-  context: RequestContext
-}
 
 /**
  * Added to a counter when its block starts: a block is then far above any count of attempts,

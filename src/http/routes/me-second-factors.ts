@@ -2,7 +2,6 @@ import { Hono } from 'hono'
 import type { RegistrationResponseJSON } from '@simplewebauthn/server'
 import {
   deletePasskey,
-  listPasskeys,
   passkeyRegistrationOptions,
   registerPasskey,
   renamePasskey,
@@ -13,6 +12,7 @@ import {
   removeTOTP,
   setupTOTP,
 } from '../../auth/totp-enrolment.js'
+import { listPasskeys } from '../../auth/passkey-store.js'
 import { parseBody, parseOptionalBody } from '../body.js'
 import { bearerProof } from '../proof.js'
 import type { DepsOf } from '../deps-of.js'

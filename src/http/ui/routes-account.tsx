@@ -5,7 +5,6 @@ import { userMethods } from '../../auth/household.js'
 import { revokeOwnSession, type OwnSessionsDeps } from '../../auth/own-sessions.js'
 import {
   deletePasskey,
-  listPasskeys,
   passkeyRegistrationOptions,
   registerPasskey,
   renamePasskey,
@@ -13,6 +12,7 @@ import {
 import type { Proof } from '../../auth/recent-sign-in.js'
 import { confirmTOTP, removeTOTP, setupTOTP } from '../../auth/totp-enrolment.js'
 import { stepUpRequired, unauthorized } from '../../errors.js'
+import { listPasskeys } from '../../auth/passkey-store.js'
 import { parseBody, validate } from '../body.js'
 import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv, type SignedIn } from '../env.js'
