@@ -1,5 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { commonLists } from './common-words.js'
+import { assessSecret } from './secret-policy.js'
 
 /**
  * Why a file could not be read, in words an operator can act on. For a permission error it
@@ -9,6 +11,12 @@ import { dirname, resolve } from 'node:path'
  */
 export function explainReadError(path: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+  if (isPastedSecret(path)) {
+    return (
+      `names no readable file (${code}), and its value looks like a secret itself (not ` +
+      'shown); put the secret in a file and name that file instead'
+    )
+  }
   const head = `cannot read ${path} (${code})`
   if (code !== 'EACCES' && code !== 'EPERM') return head
   const uid = process.getuid?.()
@@ -30,6 +38,17 @@ export function explainReadError(path: string, error: unknown): string {
     `or make it group-readable: chgrp ${gid} ${path} && chmod 440 ${path} ` +
     '(for a Docker secret, change the host file it is mounted from)'
   )
+}
+
+/**
+ * The secret itself pasted where its file's path belongs (`AUTH_SECRET_FILE=<secret>`): echoing
+ * it would put the secret into the container log. A real path is absolute under a folder that
+ * exists, or fails the strength check (short, or made of words such as "secrets").
+ */
+function isPastedSecret(value: string): boolean {
+  const top = /^\/[^/]+/.exec(value)?.[0]
+  if (top && existsSync(top)) return false
+  return assessSecret(value, commonLists().words).ok
 }
 
 function ownerAndMode(path: string): { uid: number; mode: string; path: string } | null {

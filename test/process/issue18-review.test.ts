@@ -114,3 +114,23 @@ describe.skipIf(!isRoot)('a data directory the service cannot write, with a give
     expect((await server.exited).code).toBe(0)
   })
 })
+
+// A NAS owner who pastes the secret itself into AUTH_SECRET_FILE: the "cannot read <path>" line
+// printed the secret into the container log (often posted to forums when asking for help).
+describe('a secret pasted into AUTH_SECRET_FILE', () => {
+  it('is never printed: exit 78 naming the variable and saying what it looks like', async () => {
+    const secret = strongSecret()
+    const server = serve({ AUTH_SECRET_FILE: secret }, { port: await freePort() })
+    expect((await server.exited).code).toBe(78)
+    expect(server.output()).toContain('AUTH_SECRET_FILE: ')
+    expect(server.output()).toContain('looks like a secret itself')
+    expect(server.output()).not.toContain(secret)
+  })
+
+  it('a path that names no file is still shown, so the operator can see the typo', async () => {
+    const path = join(tempDir(), 'secrets', 'auth_secert.txt')
+    const server = serve({ AUTH_SECRET_FILE: path }, { port: await freePort() })
+    expect((await server.exited).code).toBe(78)
+    expect(server.output()).toContain(`AUTH_SECRET_FILE: cannot read ${path} (ENOENT)`)
+  })
+})
