@@ -108,6 +108,17 @@ const MATRIX: Record<string, Entry> = {
   'POST /v1/admin/users/:id/unlock': admins(user('/unlock'), 204),
   'DELETE /v1/admin/users/:id/sessions': admins(user('/sessions'), 204),
   'GET /v1/admin/audit': admins(() => '/v1/admin/audit', 200),
+  // Issue 15: email, groups and apps (API §7, §11); unknown names answer 404 to admins only.
+  'PATCH /v1/me': mine(() => '/v1/me', 200, { json: { email: null } }),
+  'GET /v1/admin/groups': admins(() => '/v1/admin/groups', 200),
+  'POST /v1/admin/groups': admins(() => '/v1/admin/groups', 201, { name: 'kids' }),
+  'DELETE /v1/admin/groups/:name': admins(() => '/v1/admin/groups/nobody', 404),
+  'PUT /v1/admin/users/:id/groups': admins(user('/groups'), 200, { groups: [] }),
+  'GET /v1/admin/apps': admins(() => '/v1/admin/apps', 200),
+  'POST /v1/admin/apps': admins(() => '/v1/admin/apps', 201, { name: 'docs' }),
+  'GET /v1/admin/apps/:name': admins(() => '/v1/admin/apps/nobody', 404),
+  'PATCH /v1/admin/apps/:name': admins(() => '/v1/admin/apps/nobody', 404, { allow_pin: true }),
+  'DELETE /v1/admin/apps/:name': admins(() => '/v1/admin/apps/nobody', 404),
 }
 
 let people: People | undefined
