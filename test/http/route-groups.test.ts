@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createShell } from '../../src/app.js'
 import { createGuards } from '../../src/http/middleware/bearer.js'
 import { adminRoutes } from '../../src/http/routes/admin.js'
+import { adminAppRoutes } from '../../src/http/routes/admin-apps.js'
+import { adminGroupRoutes } from '../../src/http/routes/admin-groups.js'
 import { meCredentialRoutes } from '../../src/http/routes/me-credentials.js'
 import { meSecondFactorRoutes } from '../../src/http/routes/me-second-factors.js'
 import { meSessionRoutes } from '../../src/http/routes/me-sessions.js'
@@ -26,6 +28,8 @@ const GROUPS = {
   'me-second-factors': meSecondFactorRoutes,
   'me-sessions': meSessionRoutes,
   admin: adminRoutes,
+  'admin-groups': adminGroupRoutes,
+  'admin-apps': adminAppRoutes,
 } as const
 
 describe('bearer route groups mounted alone', () => {
