@@ -10,6 +10,7 @@ import { bodySize } from './http/middleware/body-size.js'
 import { clientAddress } from './http/middleware/client.js'
 import { createGuards } from './http/middleware/bearer.js'
 import { errorHandler, notFoundHandler } from './http/middleware/error-handler.js'
+import { serviceHostsOf } from './http/middleware/household-network.js'
 import { noStore, notReadyYet } from './http/middleware/require-ready.js'
 import { requestId } from './http/middleware/request-id.js'
 import { requestLog } from './http/middleware/request-log.js'
@@ -81,7 +82,12 @@ export function createApp(services: Services, shellDeps: AppShell): App {
   const app = createShell(shellDeps)
   const { config } = services
   const guards = createGuards(services)
-  const deps = { ...services, guards, quickLoginNetworks: config.quickLoginNetworks }
+  const deps = {
+    ...services,
+    guards,
+    quickLoginNetworks: config.quickLoginNetworks,
+    serviceHosts: serviceHostsOf(config),
+  }
   app.route('/', wellKnownRoutes(services))
   const formActionOrigins = redirectOrigins(services.apps)
   app.route('/ui', uiRoutes({ ...deps, formActionOrigins }))

@@ -1,4 +1,6 @@
+import { request as httpRequest } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { listen } from '../helpers/listening.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, errorOf } from '../helpers/fixtures.js'
 import { addQuickLoginUser, HOME, OUTSIDE, PIN, quickLogin } from '../helpers/household.js'
@@ -137,5 +139,59 @@ describe('POST /v1/quick-login and GET /v1/quick-login/profiles by network', () 
     const { access_token } = (await response.json()) as { access_token: string }
     const { decodeJwt } = await import('jose')
     expect(decodeJwt(access_token).amr).toEqual(['pin'])
+  })
+})
+
+// A web page can re-point its own domain at the NAS (DNS rebinding): a household browser
+// then reaches the service as `evil.example`, from inside the household network.
+describe('quick login reached under a foreign host name', () => {
+  it('answers 403 unless the request names this service (issuer host, localhost or an IP)', async () => {
+    t = await createTestApp({
+      env: {
+        AUTH_QUICK_LOGIN_NETWORKS: '192.168.1.0/24',
+        AUTH_ISSUER: 'http://nas.home.example:3100',
+      },
+    })
+    const peer = { incoming: { socket: { remoteAddress: '192.168.1.20' } } }
+    const at = (host: string, path: string) => t.app.request(`http://${host}${path}`, {}, peer)
+    for (const path of ['/v1/quick-login/profiles', '/ui/household']) {
+      expect((await at('evil.example', path)).status).toBe(403)
+      expect((await at('evil.example:3100', path)).status).toBe(403)
+      expect((await at('nas.home.example:3100', path)).status).toBe(200)
+      expect((await at('192.168.1.5:3100', path)).status).toBe(200)
+      expect((await at('[fd00::5]:3100', path)).status).toBe(200)
+      expect((await at('localhost:3100', path)).status).toBe(200)
+    }
+    const pin = await t.app.request(
+      'http://evil.example/v1/quick-login',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: 'x', pin: '482915' }),
+      },
+      peer,
+    )
+    expect(await errorOf(pin)).toEqual({ status: 403, error: 'network_not_allowed' })
+  })
+
+  it('reads the host from the Host header of a real request', async () => {
+    t = await createTestApp({ env: { AUTH_QUICK_LOGIN_NETWORKS: '127.0.0.0/8' } })
+    const server = await listen(t)
+    const get = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(`${server.base}/v1/quick-login/profiles`)
+        const request = httpRequest(
+          { host: url.hostname, port: url.port, path: url.pathname, headers: { host } },
+          (response) => {
+            response.resume()
+            resolve(response.statusCode ?? 0)
+          },
+        )
+        request.on('error', reject)
+        request.end()
+      })
+    expect(await get('evil.example')).toBe(403)
+    expect(await get(new URL(server.base).host)).toBe(200)
+    await server.close()
   })
 })

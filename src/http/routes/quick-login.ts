@@ -8,11 +8,14 @@ import { requestContext, type AppEnv } from '../env.js'
 import { quickLoginBody } from '../schemas.js'
 import { tokenResponse } from '../views.js'
 
-export type QuickLoginRouteDeps = DepsOf<typeof loginWithPIN> & { quickLoginNetworks: CIDR[] }
+export type QuickLoginRouteDeps = DepsOf<typeof loginWithPIN> & {
+  quickLoginNetworks: CIDR[]
+  serviceHosts: string[]
+}
 
 export function quickLoginRoutes(deps: QuickLoginRouteDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  const householdOnly = householdNetworkOnly(deps.quickLoginNetworks)
+  const householdOnly = householdNetworkOnly(deps.quickLoginNetworks, deps.serviceHosts)
   routes.use('/quick-login', householdOnly)
   routes.use('/quick-login/*', householdOnly)
 

@@ -39,7 +39,11 @@ export type UISignInDeps = DepsOf<typeof loginWithPassword> &
   DepsOf<typeof loginWithPIN> &
   DepsOf<typeof redeemSetupCode> &
   DepsOf<typeof redeemResetCode> &
-  DepsOf<typeof logout> & { issuer: Issuer; quickLoginNetworks: CIDR[] }
+  DepsOf<typeof logout> & {
+    issuer: Issuer
+    quickLoginNetworks: CIDR[]
+    serviceHosts: string[]
+  }
 
 const home = (returnTo: string | null) => returnTo ?? '/ui/account'
 
@@ -173,7 +177,7 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
     return c.json({ redirect: home(returnTo) })
   })
 
-  const householdOnly = householdNetworkOnly(deps.quickLoginNetworks)
+  const householdOnly = householdNetworkOnly(deps.quickLoginNetworks, deps.serviceHosts)
   routes.use('/household', householdOnly)
   routes.get('/household', (c) => {
     const profiles = listProfiles(deps.db)
