@@ -57,6 +57,12 @@ describe('POST /v1/admin/apps', () => {
     expect(t.services.apps.verifySecret(app, body.client_secret!.slice(1) + 'x')).toBe(false)
     const shown = await t.call('GET', '/v1/admin/apps/paperless', { token: admin.access_token })
     expect(JSON.stringify(await shown.json())).not.toContain(body.client_secret)
+    // The audit log records the policy, never the secret or its hash.
+    const audit = await t.call('GET', '/v1/admin/audit', { token: admin.access_token })
+    const text = await audit.text()
+    expect(text).toContain('"type":"app.created"')
+    expect(text).not.toContain(body.client_secret)
+    expect(text).not.toContain(app.clientSecretHash)
   })
 
   it('registers a public client (no secret) and a proxy-only app (no client id)', async () => {

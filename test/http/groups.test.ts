@@ -100,6 +100,14 @@ describe('PUT /v1/admin/users/:id/groups', () => {
     expect(t.services.groups.namesOf(bob.id)).toEqual(['kids'])
   })
 
+  it('drops a removed person’s memberships with them', async () => {
+    const bob = await addUser(t, 'bob')
+    await addGroup({ name: 'kids' })
+    await setGroups(bob.id, ['kids'])
+    expect((await t.call('DELETE', `/v1/admin/users/${bob.id}`, { token: admin })).status).toBe(204)
+    expect((await t.call('DELETE', '/v1/admin/groups/kids', { token: admin })).status).toBe(204)
+  })
+
   it('answers 404 for an unknown user', async () => {
     expect(await errorOf(await setGroups('nobody', []))).toEqual({
       status: 404,
