@@ -235,3 +235,20 @@ export const oidcPayloads = sqliteTable(
     index('oidc_payloads_expiry_idx').on(t.expiresAt),
   ],
 )
+
+/**
+ * Forward-auth proxy sessions (API §13): the cookie for AUTH_COOKIE_DOMAIN, stored only as an
+ * HMAC and tied to the web UI session that made it, so it ends with that session.
+ */
+export const proxySessions = sqliteTable(
+  'proxy_sessions',
+  {
+    hash: text('hash').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('proxy_sessions_session_idx').on(t.sessionId)],
+)
