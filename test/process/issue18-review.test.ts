@@ -134,3 +134,17 @@ describe('a secret pasted into AUTH_SECRET_FILE', () => {
     expect(server.output()).toContain(`AUTH_SECRET_FILE: cannot read ${path} (ENOENT)`)
   })
 })
+
+// The other mix-up: the secret file's path given as AUTH_SECRET. "too weak (shorter than 32
+// characters)" alone does not tell a NAS owner what went wrong.
+describe('a file path given as AUTH_SECRET', () => {
+  it('says to use AUTH_SECRET_FILE', async () => {
+    const server = serve(
+      { AUTH_SECRET: '/run/secrets/auth_secret', AUTH_ON_CONFIG_ERROR: 'exit' },
+      { port: await freePort() },
+    )
+    expect((await server.exited).code).toBe(78)
+    expect(server.output()).toContain('AUTH_SECRET: the secret is too weak')
+    expect(server.output()).toContain('looks like a file path: set AUTH_SECRET_FILE')
+  })
+})
