@@ -3,8 +3,28 @@ import tseslint from 'typescript-eslint'
 
 /** Files of the layers above a folder: what that folder may never import. */
 const STARTUP = ['**/app.js', '**/server.js', '**/startup.js', '**/services.js', '**/in-process.js', '**/main.js']
+/** A glob of `group` as a regex body without '/' (esquery's regex literals cannot hold one). */
+const globRegex = (glob) =>
+  '^' +
+  glob
+    .split('/')
+    .map((part) =>
+      part === '**' ? '%%' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^\\x2F]*'),
+    )
+    .join('\\x2F')
+    .replace(/^%%\\x2F/, '(.*\\x2F)?')
+    .replace(/\\x2F%%$/, '\\x2F.*') +
+  '$'
+// `import()` is an import too: no-restricted-imports alone lets a dynamic one through.
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((p) => ({ ...p })) }],
+  'no-restricted-syntax': [
+    'error',
+    ...patterns.map(({ group, message }) => ({
+      selector: `ImportExpression[source.value=/${group.map(globRegex).join('|')}/]`,
+      message,
+    })),
+  ],
 })
 
 export default tseslint.config(
