@@ -18,7 +18,7 @@ export interface ProviderPages {
   loggedOut(clientName: string | null): string
 }
 
-export interface ProviderConfigDeps extends PolicyDeps {
+export interface ProviderConfigDeps extends Omit<PolicyDeps, 'findAccount'> {
   users: Pick<Users, 'findById'>
   groups: Pick<Groups, 'namesOf'>
   pages: ProviderPages
@@ -76,9 +76,10 @@ export function providerConfiguration(
 ): Configuration {
   const appOfClient = (ctx: KoaContextWithOIDC): AppRow | null =>
     ctx.oidc.client ? deps.appOf(ctx.oidc.client.clientId) : null
+  const accountOf = findAccount(deps)
   return {
     jwks: { keys },
-    findAccount: findAccount(deps),
+    findAccount: accountOf,
     claims: CLAIMS,
     scopes: ['openid', 'profile', 'email', 'groups', 'offline_access'],
     // Claims by scope in the ID token too, not only from userinfo: many apps read only it.
@@ -140,7 +141,7 @@ export function providerConfiguration(
     },
     interactions: {
       url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}`,
-      policy: interactionPolicy(policy, deps),
+      policy: interactionPolicy(policy, { ...deps, findAccount: accountOf }),
     },
     // Admin-registered apps need no consent screen (API §12): what they ask for is granted.
     async loadExistingGrant(ctx) {

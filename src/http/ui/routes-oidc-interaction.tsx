@@ -4,6 +4,7 @@ import { unixSeconds, type Clock } from '../../clock.js'
 import type { AppRow } from '../../auth/apps.js'
 import { accessOf, type BrowserPerson, type BrowserPersonOf } from '../../oidc/browser-person.js'
 import { grantRequested } from '../../oidc/grants.js'
+import type { OIDCPayloads } from '../../oidc/payload-store.js'
 import type { OIDCProvider } from '../../oidc/provider.js'
 import type { AppEnv } from '../env.js'
 import { clientAddressOf, rawOf } from '../routes/oidc-raw.js'
@@ -16,7 +17,11 @@ export interface OIDCInteractionDeps {
   browserPersonOf: BrowserPersonOf
   cookies: Pick<UICookies, 'session'>
   clock: Clock
+  oidcPayloads: Pick<OIDCPayloads, 'upsert' | 'find'>
 }
+
+/** Remembers, per interaction, which session (if any) the browser had when sent to sign in. */
+const SIGN_IN_ASKED = 'SignInAsked'
 
 type Details = Awaited<
   ReturnType<Awaited<ReturnType<OIDCProvider['provider']>>['interactionDetails']>
@@ -59,12 +64,19 @@ export function oidcInteractionRoutes(deps: OIDCInteractionDeps): Hono<AppEnv> {
     if (!app) return finish({ error: 'access_denied', error_description: 'The app is gone.' })
 
     const here = `/oidc/interaction/${details.uid}`
-    const signIn = (again: boolean) =>
-      c.redirect(`/ui/sign-in?${again ? 'reauth=1&' : ''}return_to=${encodeURIComponent(here)}`)
     const person = deps.browserPersonOf(deps.cookies.session(c))
+    const signIn = (again: boolean) => {
+      const ttl = Math.max(1, (details.exp ?? 0) - unixSeconds(deps.clock))
+      deps.oidcPayloads.upsert(SIGN_IN_ASKED, details.uid, { sessionId: person?.session.id }, ttl)
+      return c.redirect(
+        `/ui/sign-in?${again ? 'reauth=1&' : ''}return_to=${encodeURIComponent(here)}`,
+      )
+    }
     if (!person) return signIn(false)
-    // Signed in during this interaction: a second request for a stronger sign-in would loop.
-    const signedInHere = person.session.authTime >= (details.iat ?? Infinity)
+    // Signed in anew since this interaction sent the browser to sign in (every sign-in makes a
+    // new session): asking again would loop, and it is as fresh as a sign-in can be.
+    const asked = deps.oidcPayloads.find(SIGN_IN_ASKED, details.uid)
+    const signedInHere = asked !== undefined && asked.sessionId !== person.session.id
     if (needsFreshSignIn(details, person, unixSeconds(deps.clock)) && !signedInHere) {
       return signIn(true)
     }
