@@ -80,10 +80,17 @@ export async function runServer(options: RunOptions): Promise<number> {
     if (server === undefined && config.onConfigError === 'wait') {
       return stopOnConfigError(options, [listenFailureLine(config.host, config.port, error)])
     }
-    options.printError(
-      `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
-    )
-    return 1
+    if (server === undefined) {
+      options.printError(
+        `cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`,
+      )
+      return 1
+    }
+    // A start-up step threw after the server listened: stay up, not ready, no restart loop
+    // (API §2); SIGTERM still stops the process cleanly.
+    logger.error({ err: error }, 'start-up failed')
+    readiness.status = 'failed'
+    booted = { kind: 'started', database: null, services: null }
   }
   if (booted.kind === 'config-error') return stopOnConfigError(options, [booted.message])
   const { services, database } = booted

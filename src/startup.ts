@@ -87,14 +87,21 @@ export async function completeStartup(
     failCheck(readiness, 'migrations', (error as Error).message)
     return null
   }
-  const services = buildServices({
-    config,
-    clock,
-    logger,
-    database,
-    secretKeys,
-    metrics: input.metrics,
-  })
+  let services: Services
+  try {
+    services = buildServices({
+      config,
+      clock,
+      logger,
+      database,
+      secretKeys,
+      metrics: input.metrics,
+    })
+  } catch (error) {
+    logger.error({ err: error }, 'the services could not be built')
+    failCheck(readiness, 'bootstrap', 'the services could not be built; see the log')
+    return null
+  }
   try {
     await services.signingKeys.load()
     await services.signingKeys.ensureCurrent()
