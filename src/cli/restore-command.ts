@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import {
   chmodSync,
   constants,
@@ -34,7 +34,9 @@ export async function runRestoreCommand(args: string[], env: Env): Promise<strin
   if (!file || rest.length > 0) throw new CommandError('usage: hail-mary-auth restore <file>', 64)
   const config = configFrom(env)
   const fingerprint = secretFingerprint(config)
-  const staged = `${config.databasePath}.restoring-${process.pid}`
+  // Not the pid: `docker compose run` gives every restore pid 1, and the copy a killed one
+  // left behind would make each later restore fail with EEXIST.
+  const staged = `${config.databasePath}.restoring-${randomBytes(6).toString('hex')}`
   try {
     stage(file, staged, config.dataDir)
     validate(file, staged, fingerprint)
