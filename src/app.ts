@@ -31,6 +31,8 @@ import { passwordResetRoutes } from './http/routes/password-reset.js'
 import { quickLoginRoutes } from './http/routes/quick-login.js'
 import { tokenRoutes } from './http/routes/tokens.js'
 import { wellKnownRoutes } from './http/routes/well-known.js'
+import { forwardAuthRoutes } from './http/routes/forward-auth.js'
+import { proxyAppSources } from './http/ui/proxy-return.js'
 import { uiRoutes } from './http/ui/ui-routes.js'
 import { createUICookies } from './http/ui/cookies.js'
 import { oidcInteractionRoutes } from './http/ui/routes-oidc-interaction.js'
@@ -89,7 +91,10 @@ export function createApp(services: Services, shellDeps: AppShell): App {
     serviceHosts: serviceHostsOf(config),
   }
   app.route('/', wellKnownRoutes(services))
-  const formActionOrigins = redirectOrigins(services.apps)
+  app.route('/', forwardAuthRoutes(services))
+  const oidcOrigins = redirectOrigins(services.apps)
+  const proxyApps = proxyAppSources(services.apps, config)
+  const formActionOrigins = () => [...oidcOrigins(), ...proxyApps()]
   app.route('/ui', uiRoutes({ ...deps, formActionOrigins }))
   // The OIDC provider (API §12); its interactions first, the provider's own routes after.
   const cookies = createUICookies({ secure: config.issuer.startsWith('https:') })

@@ -6,6 +6,7 @@ import { parseNetworkList } from './limits/network-settings.js'
 import { assessSecret } from './secret-policy.js'
 import { explainReadError } from './unreadable-file.js'
 import { commonLists } from './common-words.js'
+import { cookieDomainProblem } from './cookie-domain.js'
 
 export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256'
 
@@ -36,6 +37,8 @@ export interface Config {
   hashConcurrency: number
   initialAdmin: { username: string; password: string } | null
   returnToOrigins: string[]
+  /** AUTH_COOKIE_DOMAIN: parent domain of the forward-auth apps (API §13); null = off. */
+  cookieDomain: string | null
   logLevel: string
   /** What `serve` does on a configuration error (API §1): exit 78, or wait with /readyz 503. */
   onConfigError: ConfigErrorMode
@@ -228,6 +231,7 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
         ? { username: adminUsername, password: adminPassword }
         : null,
     returnToOrigins: origins('AUTH_RETURN_TO_ORIGINS', ''),
+    cookieDomain: text('AUTH_COOKIE_DOMAIN')?.toLowerCase().replace(/^\./, '') ?? null,
     logLevel,
     onConfigError: onConfigError ?? 'exit',
     audit: {
@@ -263,6 +267,10 @@ export function loadConfig(env: Env, readFile: ReadFile): ConfigResult {
         10_000,
       ),
     },
+  }
+  if (config.cookieDomain !== null) {
+    const problem = cookieDomainProblem(config.cookieDomain, issuerURL, config.trustProxy)
+    if (problem) fail('AUTH_COOKIE_DOMAIN', problem, 'home.example')
   }
   if (config.refreshIdleTTLSeconds > config.refreshTokenTTLSeconds && errors.length === 0) {
     fail('AUTH_REFRESH_IDLE_TTL', 'must not be longer than AUTH_REFRESH_TOKEN_TTL', '7d')

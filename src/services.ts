@@ -21,6 +21,8 @@ import { createTOTP } from './auth/totp.js'
 import { createOIDCPayloads } from './oidc/payload-store.js'
 import { createGroups } from './auth/groups.js'
 import { createApps } from './auth/apps.js'
+import { createProxySessions } from './auth/proxy-sessions.js'
+import { createAppsByHost } from './auth/forward-auth.js'
 
 export interface BaseDeps {
   metrics?: Metrics | undefined
@@ -110,5 +112,7 @@ export function buildServices(base: BaseDeps) {
     issuer,
     groups,
     apps,
+    proxySessions: createProxySessions({ db, clock, secretKeys }),
+    appsByHost: createAppsByHost(db),
   }
 }

@@ -22,6 +22,7 @@ import {
   SetupPage,
   SignInPage,
 } from './pages/sign-in.js'
+import { createProxyReturn, type ProxyReturnDeps } from './proxy-return.js'
 import {
   attempt,
   checkedReturnTo,
@@ -39,7 +40,8 @@ export type UISignInDeps = DepsOf<typeof loginWithPassword> &
   DepsOf<typeof loginWithPIN> &
   DepsOf<typeof redeemSetupCode> &
   DepsOf<typeof redeemResetCode> &
-  DepsOf<typeof logout> & {
+  DepsOf<typeof logout> &
+  ProxyReturnDeps & {
     issuer: Issuer
     quickLoginNetworks: CIDR[]
     serviceHosts: string[]
@@ -51,6 +53,7 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
   const base = (c: UIContext) => pageBase(deps, c)
   const returnToOf = (value: string | null | undefined) => checkedReturnTo(deps, value)
+  const proxyReturn = createProxyReturn(deps)
 
   /**
    * Signs the browser in: the refresh token goes into the HttpOnly cookie, nothing else. A
@@ -109,7 +112,14 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
   )
 
   routes.get('/sign-in', (c) => {
-    const returnTo = returnToOf(c.req.query('return_to'))
+    // Forward auth (API §13): back to the app now, or after signing in through this page.
+    const rd = c.req.query('rd')
+    const back = rd === undefined ? null : proxyReturn(c, rd)
+    if (back) return back
+    const returnTo =
+      rd === undefined
+        ? returnToOf(c.req.query('return_to'))
+        : `/ui/sign-in?rd=${encodeURIComponent(rd)}`
     const message =
       c.req.query('reauth') === '1'
         ? { kind: 'info' as const, text: 'Sign in again to change how you sign in.' }

@@ -126,6 +126,8 @@ export function checkedReturnTo(shell: UIShell, value: string | null | undefined
   if (!value) return null
   if (/^\/ui\/[A-Za-z0-9/_-]*$/.test(value)) return value
   if (/^\/oidc\/interaction\/[A-Za-z0-9_-]{1,64}$/.test(value)) return value
+  // Back to forward auth's sign-in step (API §13), which checks its `rd` again when followed.
+  if (/^\/ui\/sign-in\?rd=[A-Za-z0-9%._~!*'()-]{1,4096}$/.test(value)) return value
   let url: URL
   try {
     url = new URL(value)

@@ -1,0 +1,99 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { Hono, type Context } from 'hono'
+import { decideForwardAuth } from '../../auth/forward-auth.js'
+import type { Config } from '../../config.js'
+import { forbidden, networkNotAllowed } from '../../errors.js'
+import { isInNetworks, parseAddress } from '../../limits/cidr.js'
+import type { AppEnv } from '../env.js'
+import { createProxyCookie } from '../proxy-cookie.js'
+
+type Deps = Omit<Parameters<typeof decideForwardAuth>[0], 'cookieDomain'> & {
+  config: Pick<Config, 'issuer' | 'cookieDomain' | 'trustProxy'>
+}
+type Flavour = 'forward-auth' | 'auth-request'
+
+/**
+ * A header value carrying a person's text: its UTF-8 bytes, one per character, which is what
+ * a Go or C proxy passes on and an upstream reads back as UTF-8 (`Zoë`, `李` intact). Control
+ * characters go: no value can split a header.
+ */
+const headerValue = (text: string) =>
+  Buffer.from([...text].filter((ch) => ch >= ' ' && ch !== '\u007f').join(''), 'utf8').toString(
+    'latin1',
+  )
+
+/** The proxied request, from the headers of the endpoint's own proxy kind only. */
+function targetOf(c: Context<AppEnv>, flavour: Flavour): { url: URL; method: string } | null {
+  const header = (name: string) => c.req.header(name)?.split(',')[0]?.trim()
+  // Each endpoint reads only the headers its proxy sets: Caddy passes a client's own
+  // X-Original-URL through to forward-auth, nginx a client's X-Forwarded-Host to
+  // auth-request, and either would let a client pick the app whose policy is asked.
+  const text =
+    flavour === 'auth-request'
+      ? header('x-original-url')
+      : `${header('x-forwarded-proto')}://${header('x-forwarded-host')}${header('x-forwarded-uri') ?? '/'}`
+  const method = header(flavour === 'auth-request' ? 'x-original-method' : 'x-forwarded-method')
+  try {
+    const url = new URL(text ?? '')
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null
+    return { url, method: (method ?? 'GET').toUpperCase() }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Forward auth for reverse proxies (API §13): Authelia's endpoints and `Remote-*` headers.
+ * Off (404) without AUTH_COOKIE_DOMAIN; only the configured proxies are answered, judged by
+ * the socket peer (a client-sent X-Forwarded-For proves nothing).
+ */
+export function forwardAuthRoutes(deps: Deps): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>()
+  const { cookieDomain, issuer, trustProxy } = deps.config
+  if (cookieDomain === null) return routes
+  const cookie = createProxyCookie({ domain: cookieDomain, secure: issuer.startsWith('https:') })
+  const signInURL = (target: URL) =>
+    `${new URL('/ui/sign-in', issuer).href}?rd=${encodeURIComponent(target.href)}`
+
+  const answer = (flavour: Flavour) =>
+    function forwardAuth(c: Context<AppEnv>) {
+      let peer: string | undefined
+      try {
+        peer = getConnInfo(c).remote.address
+      } catch {
+        peer = undefined
+      }
+      const address = peer === undefined ? null : parseAddress(peer)
+      if (!address || !isInNetworks(address, trustProxy)) throw networkNotAllowed()
+      c.header('Cache-Control', 'no-store')
+      const target = targetOf(c, flavour)
+      if (!target) throw forbidden('The request names no protected app.')
+      const decision = decideForwardAuth(
+        { ...deps, cookieDomain },
+        { host: target.url.hostname, token: cookie.read(c) },
+      )
+      if (decision.kind === 'unknown_app') throw forbidden('The request names no protected app.')
+      if (decision.kind === 'forbidden') throw forbidden('This app is not open to you.')
+      if (decision.kind === 'allowed') {
+        const { person, groups } = decision
+        c.header('Remote-User', person.username)
+        c.header('Remote-Name', headerValue(person.displayName))
+        c.header('Remote-Email', headerValue(person.email ?? ''))
+        c.header('Remote-Groups', groups.join(','))
+        return c.body(null, 200)
+      }
+      const location = signInURL(target.url)
+      c.header('Location', location)
+      const accept = c.req.header('accept') ?? ''
+      const isXHR = c.req.header('x-requested-with')?.toLowerCase() === 'xmlhttprequest'
+      const isBrowser = /\btext\/html\b/i.test(accept) && !isXHR
+      if (flavour === 'auth-request' || !isBrowser) {
+        return c.json({ error: 'unauthorized', message: 'Sign in first.' }, 401)
+      }
+      return c.redirect(location, target.method === 'GET' || target.method === 'HEAD' ? 302 : 303)
+    }
+
+  routes.get('/api/authz/forward-auth', answer('forward-auth'))
+  routes.get('/api/authz/auth-request', answer('auth-request'))
+  return routes
+}
