@@ -171,9 +171,13 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right)
 }
 
-/** Keeps the database bounded: old audit events, ended sessions, stale rate-limit rows. */
+/**
+ * Keeps the database bounded: old audit events, ended sessions, the OIDC provider's expired
+ * rows, stale rate-limit rows.
+ */
 export function runMaintenance(services: Services): void {
   services.audit.prune()
   services.sessions.pruneEnded()
+  services.oidcPayloads.pruneExpired()
   services.limits.prune()
 }
