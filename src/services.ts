@@ -84,7 +84,7 @@ export function buildServices(base: BaseDeps) {
   })
   const pins = createPins({
     db,
-    clock,
+    users,
     hasher,
     limits,
     audit,

@@ -1,7 +1,5 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
-import { users } from '../db/schema.js'
 import { invalidCredentials } from '../errors.js'
 import type { RateLimits } from '../limits/rate-limits.js'
 import type { SecretKeys } from '../secret-keys.js'
@@ -88,14 +86,7 @@ export function loginWithTOTP(
     const used = await deps.totp.verify(secret, input.code.trim(), user.totpLastStep)
     if (used === null) return false
     // Claim the time step with a conditional UPDATE: of two requests with one code, one wins.
-    const claimed = deps.db
-      .update(users)
-      .set({ totpLastStep: used })
-      .where(
-        and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, used))),
-      )
-      .run()
-    return claimed.changes === 1
+    return deps.users.claimTOTPStep(user.id, used)
   })
 }
 

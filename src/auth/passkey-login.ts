@@ -4,7 +4,6 @@ import type {
 } from '@simplewebauthn/server'
 import { loadWebAuthn } from '../lazy.js'
 import { eq } from 'drizzle-orm'
-import { unixSeconds } from '../clock.js'
 import { passkeys } from '../db/schema.js'
 import { invalidCredentials, invalidMFAToken } from '../errors.js'
 import type { Counter, RateLimits } from '../limits/rate-limits.js'
@@ -18,7 +17,7 @@ import {
   parseTransports,
   type PasskeyRow,
 } from './passkey-store.js'
-import type { PasskeyDeps } from './passkeys.js'
+import { recordPasskeyUse, type PasskeyDeps } from './passkeys.js'
 import type { Pins } from './pins.js'
 import { peekMFA, twoFactorAMR } from './second-factor.js'
 import type { IssuedTokens, Issuer } from './token-response.js'
@@ -171,11 +170,7 @@ async function refusal(
   }
   const counter = await verifyAssertion(deps, passkey, ceremony.challenge, input.response, context)
   if (counter === null) return 'assertion'
-  deps.db
-    .update(passkeys)
-    .set({ counter, lastUsedAt: unixSeconds(deps.clock) })
-    .where(eq(passkeys.id, passkey.id))
-    .run()
+  recordPasskeyUse(deps, passkey.id, counter)
   return null
 }
 

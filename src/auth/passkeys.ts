@@ -117,6 +117,19 @@ export async function registerPasskey(
   return row
 }
 
+/** A sign-in with the passkey: its new signature counter and when it was last used. */
+export function recordPasskeyUse(
+  deps: { db: DB; clock: Clock },
+  id: string,
+  counter: number,
+): void {
+  deps.db
+    .update(passkeys)
+    .set({ counter, lastUsedAt: unixSeconds(deps.clock) })
+    .where(eq(passkeys.id, id))
+    .run()
+}
+
 function ownPasskey(db: DB, userId: string, id: string): PasskeyRow {
   const row = db
     .select()

@@ -1,11 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm'
-import { unixSeconds, type Clock } from '../clock.js'
+import { eq } from 'drizzle-orm'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
 import type { RateLimits } from '../limits/rate-limits.js'
 import type { Audit, RequestContext } from './audit.js'
 import type { PasswordHasher } from './password-hasher.js'
-import type { UserRow } from './users.js'
+import type { UserRow, Users } from './users.js'
 
 export const MAX_PIN_LENGTH = 12
 
@@ -25,19 +24,14 @@ export type Pins = ReturnType<typeof createPins>
 /** Stored PINs (argon2id) and the running failure count that disables them (API §6). */
 export function createPins(deps: {
   db: DB
-  clock: Clock
+  users: Pick<Users, 'update' | 'countPinFailure' | 'acceptPIN'>
   hasher: PasswordHasher
   limits: RateLimits
   audit: Audit
   disableAfter: number
 }) {
-  const { db, clock, hasher, limits, audit } = deps
-  const update = (userId: string, values: Partial<UserRow>) =>
-    db
-      .update(users)
-      .set({ ...values, updatedAt: unixSeconds(clock) })
-      .where(eq(users.id, userId))
-      .run()
+  const { db, hasher, limits, audit } = deps
+  const update = deps.users.update
 
   return {
     async set(userId: string, pin: string): Promise<void> {
@@ -56,16 +50,7 @@ export function createPins(deps: {
      * attempts interleave (API §6).
      */
     recordFailure(userId: string, context: RequestContext): { disabled: boolean } {
-      const row = db
-        .update(users)
-        .set({
-          pinFailures: sql`${users.pinFailures} + 1`,
-          pinDisabled: sql`${users.pinDisabled} OR ${users.pinFailures} + 1 >= ${deps.disableAfter}`,
-          updatedAt: unixSeconds(clock),
-        })
-        .where(eq(users.id, userId))
-        .returning({ failures: users.pinFailures, disabled: users.pinDisabled })
-        .get()
+      const row = deps.users.countPinFailure(userId, deps.disableAfter)
       if (row?.failures === deps.disableAfter) {
         audit.record({ type: 'pin.disabled', userId, context, detail: { failures: row.failures } })
       }
@@ -77,13 +62,7 @@ export function createPins(deps: {
      * disabled the PIN meanwhile: false then, and no tokens (the row is read again here).
      */
     acceptCorrect(userId: string): boolean {
-      const row = db
-        .update(users)
-        .set({ pinFailures: 0 })
-        .where(and(eq(users.id, userId), eq(users.pinDisabled, false)))
-        .returning({ id: users.id })
-        .get()
-      return row !== undefined
+      return deps.users.acceptPIN(userId)
     },
 
     /**

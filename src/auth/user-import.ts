@@ -1,6 +1,5 @@
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
-import { users } from '../db/schema.js'
 import type { Audit } from './audit.js'
 import { normalizeUsername } from './credentials-policy.js'
 import { importedHashProblem } from './imported-hash.js'
@@ -84,7 +83,7 @@ export function importUsers(
   if (errors.length > 0) return { ok: false, errors }
   deps.db.transaction(() => {
     for (const row of rows) {
-      deps.db.insert(users).values(row).run()
+      deps.users.insertChecked(row)
       deps.audit.record({
         type: 'user.created',
         userId: row.id,

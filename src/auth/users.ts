@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { count, eq, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
@@ -139,6 +139,46 @@ export function createUsers(deps: {
     async upgradeHash(userId: string, password: string): Promise<void> {
       const passwordHash = await hasher.hash(normalizePassword(password))
       db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run()
+    },
+
+    /**
+     * Counts a wrong PIN in SQL (`pin_failures + 1 … RETURNING`), so concurrent failures each
+     * count, and disables the PIN at `disableAfter` however the attempts interleave.
+     */
+    countPinFailure(userId: string, disableAfter: number) {
+      return db
+        .update(users)
+        .set({
+          pinFailures: sql`${users.pinFailures} + 1`,
+          pinDisabled: sql`${users.pinDisabled} OR ${users.pinFailures} + 1 >= ${disableAfter}`,
+          updatedAt: unixSeconds(clock),
+        })
+        .where(eq(users.id, userId))
+        .returning({ failures: users.pinFailures, disabled: users.pinDisabled })
+        .get()
+    },
+
+    /** Resets the count of a PIN still enabled; false when a failure has disabled it meanwhile. */
+    acceptPIN(userId: string): boolean {
+      const row = db
+        .update(users)
+        .set({ pinFailures: 0 })
+        .where(and(eq(users.id, userId), eq(users.pinDisabled, false)))
+        .returning({ id: users.id })
+        .get()
+      return row !== undefined
+    },
+
+    /** Claims a TOTP time step with a conditional UPDATE: of two requests with one code, one wins. */
+    claimTOTPStep(userId: string, step: number): boolean {
+      const claimed = db
+        .update(users)
+        .set({ totpLastStep: step })
+        .where(
+          and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))),
+        )
+        .run()
+      return claimed.changes === 1
     },
   }
 }

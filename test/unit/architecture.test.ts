@@ -35,7 +35,9 @@ describe('the layout of src/', () => {
     const visit = (file: string, path: string[]) => {
       if (state.get(file) === 'done') return
       if (state.get(file) === 'open') {
-        circles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(root, f)).join(' → '))
+        circles.push(
+          [...path.slice(path.indexOf(file)), file].map((f) => relative(root, f)).join(' → '),
+        )
         return
       }
       state.set(file, 'open')
@@ -51,10 +53,19 @@ describe('the layout of src/', () => {
   const eslint = new ESLint({ cwd: root })
   const cases = [
     ['src/auth/bad.ts', "import { Hono } from 'hono'\nexport const x = Hono\n"],
-    ['src/auth/bad.ts', "import { uiRoutes } from '../http/ui/ui-routes.js'\nexport const x = uiRoutes\n"],
+    [
+      'src/auth/bad.ts',
+      "import { uiRoutes } from '../http/ui/ui-routes.js'\nexport const x = uiRoutes\n",
+    ],
     ['src/http/routes/bad.ts', "import { boot } from '../../startup.js'\nexport const x = boot\n"],
-    ['src/http/routes/bad.ts', "import { buildServices } from '../../services.js'\nexport const x = buildServices\n"],
-    ['src/db/bad.ts', "import { createUsers } from '../auth/users.js'\nexport const x = createUsers\n"],
+    [
+      'src/http/routes/bad.ts',
+      "import { buildServices } from '../../services.js'\nexport const x = buildServices\n",
+    ],
+    [
+      'src/db/bad.ts',
+      "import { createUsers } from '../auth/users.js'\nexport const x = createUsers\n",
+    ],
     // A dynamic import is an import too (no-restricted-imports alone lets it through).
     ['src/http/routes/bad.ts', "export const x = () => import('../../startup.js')\n"],
     ['src/auth/bad.ts', "export const x = () => import('hono')\n"],
@@ -65,7 +76,9 @@ describe('the layout of src/', () => {
     it(`refuses ${text.split('\n')[0]} in ${path}`, async () => {
       const [result] = await eslint.lintText(text, { filePath: join(root, path) })
       const rules = result!.messages.map((m) => m.ruleId)
-      expect(rules.some((r) => r === 'no-restricted-imports' || r === 'no-restricted-syntax')).toBe(true)
+      expect(rules.some((r) => r === 'no-restricted-imports' || r === 'no-restricted-syntax')).toBe(
+        true,
+      )
     })
   }
 
@@ -73,5 +86,25 @@ describe('the layout of src/', () => {
     const text = "import { boot } from './startup.js'\nexport const x = boot\n"
     const [result] = await eslint.lintText(text, { filePath: join(root, 'src/in-process.ts') })
     expect(result!.messages).toEqual([])
+  })
+
+  // Issue 11: one writer per table, so a rule about a row (who may change it, what is
+  // audited, `updated_at`) cannot be kept in one module and missed in another.
+  it('writes each table from one module only', () => {
+    const schema = readFileSync(join(root, 'src/db/schema.ts'), 'utf8')
+    const tables = new Set(
+      [...schema.matchAll(/export const (\w+) = sqliteTable/g)].map((m) => m[1]),
+    )
+    const writers = new Map<string, Set<string>>()
+    for (const file of sourceFiles(join(root, 'src'))) {
+      const text = readFileSync(file, 'utf8')
+      for (const [, table] of text.matchAll(/\.(?:insert|update|delete)\(\s*(\w+)\s*\)/g)) {
+        if (!tables.has(table!)) continue
+        if (!writers.has(table!)) writers.set(table!, new Set())
+        writers.get(table!)!.add(relative(root, file))
+      }
+    }
+    const shared = [...writers].filter(([, files]) => files.size > 1)
+    expect(shared.map(([table, files]) => `${table}: ${[...files].sort().join(', ')}`)).toEqual([])
   })
 })
