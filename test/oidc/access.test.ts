@@ -137,6 +137,32 @@ describe('an app’s access policy at the authorization endpoint', () => {
 })
 
 describe('API §7: what ends a person’s sessions ends the provider’s too', () => {
+  it('signing out of the web UI: the app’s refresh token is refused, prompt=none asks to sign in', async () => {
+    const { clientId, clientSecret } = addApp(server.t, 'immich', { redirectUris: [REDIRECT] })
+    const config = await relyingParty(server.base, clientId, 'post', clientSecret)
+    const browser = await signedIn('mum')
+    const request = await authorizationRequest(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid offline_access',
+    })
+    const callback = callbackOf(await browser.page(request.url.toString()))
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    })
+    await browser.page(`${server.base}/ui/account`)
+    const out = await browser.post('/ui/sign-out', {})
+    expect(out.at).toBe(`${server.base}/ui/sign-in`)
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    })
+    const none = await authorizationRequest(config, { redirect_uri: REDIRECT, prompt: 'none' })
+    expect(callbackOf(await browser.follow(none.url.toString())).searchParams.get('error')).toBe(
+      'login_required',
+    )
+  })
+
   it('a password change: provider grants, tokens and sessions deleted, refresh refused', async () => {
     const { clientId, clientSecret } = addApp(server.t, 'nextcloud', { redirectUris: [REDIRECT] })
     const config = await relyingParty(server.base, clientId, 'basic', clientSecret)
