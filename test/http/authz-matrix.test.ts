@@ -121,6 +121,15 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /v1/admin/apps/:name': admins(() => '/v1/admin/apps/nobody', 404),
 }
 
+/** The other person's session and passkey rows, straight from the database. */
+function othersThings({ t, others }: People) {
+  const db = t.services.database.sqlite
+  return {
+    session: db.prepare('SELECT * FROM sessions WHERE id = ?').get(others.sessionId),
+    passkey: db.prepare('SELECT * FROM passkeys WHERE id = ?').get(others.passkeyId),
+  }
+}
+
 let people: People | undefined
 afterEach(() => people?.t.close())
 
@@ -140,6 +149,7 @@ describe('the authorization matrix (every /v1 route × every kind of caller)', (
     const entry = MATRIX[route]!
     const method = route.split(' ')[0]!
     people = await household()
+    const before = othersThings(people)
     const seen: Record<string, Expected> = {}
     // In ROLES order, so the calls that succeed (and may delete or revoke) come last.
     for (const role of ROLES.filter((r) => entry.expected[r])) {
@@ -155,5 +165,10 @@ describe('the authorization matrix (every /v1 route × every kind of caller)', (
       seen[role] = entry.expected[role]![1] ? [response.status, error] : [response.status]
     }
     expect(seen).toEqual(entry.expected)
+    // A 404 for someone else's id must also leave their session and passkey as they were.
+    if (entry.expected.other?.[0] === 404) {
+      expect(before.session && before.passkey).toBeTruthy()
+      expect(othersThings(people)).toEqual(before)
+    }
   })
 })
