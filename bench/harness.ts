@@ -24,7 +24,11 @@ export function steppingClock(): Clock & { advance(seconds: number): void } {
 }
 
 /** The real service in this process, on a fresh data dir, with the default argon2 cost. */
-export async function startBenchService(env: Env = {}, clock: Clock = systemClock) {
+export async function startBenchService(
+  env: Env = {},
+  clock: Clock = systemClock,
+  logLevel = 'silent',
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'hma-bench-'))
   const secret = randomBytes(48).toString('base64')
   const loaded = loadConfig({ AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret, ...env }, () => '')
@@ -34,7 +38,7 @@ export async function startBenchService(env: Env = {}, clock: Clock = systemCloc
     config: loaded.config,
     secret,
     clock,
-    logger: createLogger('silent'),
+    logger: createLogger(logLevel),
     migrationsDir: defaultMigrationsDir(),
     readiness,
   })

@@ -17,7 +17,7 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
     env: { ...process.env, BENCH_ENV: JSON.stringify(env) },
     // e.g. BENCH_CHILD_ARGV="--cpu-prof" to profile the server under load
     execArgv: process.env.BENCH_CHILD_ARGV?.split(' ').filter(Boolean) ?? [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'], // stdout: the server's log lines
   })
   let nextId = 1
   const pending = new Map<number, (result: unknown) => void>()

@@ -7,8 +7,12 @@ import { startBenchService } from './harness.js'
  * generator in the parent measures both under the same conditions without sharing a thread.
  * It also runs in-process baselines on request (IPC), so they share the server's process.
  */
+// Logs at info like a real server (stdout is /dev/null here), so the per-request log line is
+// part of what the HTTP rows measure.
 const service = await startBenchService(
   JSON.parse(process.env.BENCH_ENV ?? '{}') as Record<string, string>,
+  undefined,
+  'info',
 )
 const bare = new Hono()
 bare.get('/bare', (c) => c.json({ ok: true }))

@@ -33,6 +33,14 @@ export const REDACTED_PATHS = [
   '*.headers.cookie',
 ]
 
+/**
+ * Without a destination, lines go to stdout through pino's asynchronous destination: a
+ * request does not wait for its log line to reach the pipe (a synchronous write per request
+ * cost more than the JWKS answer itself), and lines written meanwhile leave in one write.
+ * pino flushes what is still buffered synchronously on process exit (`process.exit` after the
+ * SIGTERM drain, or a crash that reaches 'exit'), so no line is lost on shutdown; only a
+ * SIGKILL can lose the last few milliseconds of lines.
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
@@ -40,5 +48,5 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   }
-  return destination ? pino(options, destination) : pino(options)
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }))
 }

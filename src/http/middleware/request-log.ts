@@ -10,12 +10,15 @@ import type { AppEnv } from '../env.js'
  * are. Metrics are labelled by the route pattern (`/v1/admin/users/:id`), not the raw path.
  */
 export function requestLog(logger: Logger, metrics?: Metrics): MiddlewareHandler<AppEnv> {
+  // The line's fields are fixed and never hold a secret, so it skips pino's redaction pass,
+  // which cost four fifths of the line (bench/README.md). Every other log call keeps it.
+  const lines = logger.child({}, { redact: [] })
   return async function requestLogMiddleware(c, next) {
     const started = performance.now()
     await next()
     const status = c.res.status
     const seconds = (performance.now() - started) / 1000
-    logger[status >= 500 ? 'error' : 'info'](
+    lines[status >= 500 ? 'error' : 'info'](
       {
         req_id: c.get('requestId'),
         method: c.req.method,
