@@ -13,7 +13,7 @@ export interface AdapterDeps {
  */
 export function createAdapterClass({ payloads, apps }: AdapterDeps) {
   return class SQLiteAdapter {
-    constructor(private readonly kind: string) {}
+    constructor(readonly kind: string) {}
 
     async upsert(id: string, payload: OIDCPayload, expiresIn?: number): Promise<void> {
       if (this.kind === 'Client') throw new Error('clients are managed as apps')
