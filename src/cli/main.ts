@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runServer } from '../server.js'
+import { relaunchWithPoolIfNeeded } from '../thread-pool.js'
 import { CommandError } from './context.js'
 import { runKeyCommand } from './key-commands.js'
 import { runRestoreCommand } from './restore-command.js'
@@ -23,6 +24,8 @@ const [command = 'serve', ...args] = process.argv.slice(2)
 
 async function run(): Promise<number> {
   if (command === 'serve') {
+    const relaunched = await relaunchWithPoolIfNeeded(process.env) // API §1: see thread-pool.ts
+    if (relaunched !== null) return relaunched
     const stopSignal = new Promise<string>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'))
       process.once('SIGINT', () => resolve('SIGINT'))

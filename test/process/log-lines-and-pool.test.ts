@@ -52,25 +52,33 @@ describe('log lines are written asynchronously but never lost (issue 17)', () =>
 })
 
 describe('the libuv pool holds AUTH_HASH_CONCURRENCY plus its other users (API §1)', () => {
-  it('a concurrency above the default pool serves from a process started with a larger pool, and SIGTERM still exits 0', async () => {
-    server = startProcess(
-      { AUTH_SECRET: strongSecret(), AUTH_HASH_CONCURRENCY: '6' },
-      { cwd: tempDir(), port: await freePort() },
-    )
-    await server.waitForLog('ready')
-    expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
-    const pid = server.child.pid!
-    const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
-    )
-    expect(children).toHaveLength(1)
-    const environ = readFileSync(`/proc/${children[0]}/environ`, 'utf8').split('\0')
-    expect(environ).toContain('UV_THREADPOOL_SIZE=8')
-    server.child.kill('SIGTERM')
-    expect(await server.exited).toEqual({ code: 0, signal: null })
-    await drained(server)
-    expect(logLines(server.output()).at(-1)?.msg).toBe('stopped')
-  })
+  it.each(['main', 'cli'] as const)(
+    '%s: a concurrency above the default pool serves from a process started with a larger pool, and SIGTERM still exits 0',
+    async (entry) => {
+      server = startProcess(
+        { AUTH_SECRET: strongSecret(), AUTH_HASH_CONCURRENCY: '6' },
+        {
+          cwd: tempDir(),
+          port: await freePort(),
+          entry,
+          ...(entry === 'cli' ? { args: ['serve'] } : {}),
+        },
+      )
+      await server.waitForLog('ready')
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
+      const pid = server.child.pid!
+      const children = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+        readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+      )
+      expect(children).toHaveLength(1)
+      const environ = readFileSync(`/proc/${children[0]}/environ`, 'utf8').split('\0')
+      expect(environ).toContain('UV_THREADPOOL_SIZE=8')
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toEqual({ code: 0, signal: null })
+      await drained(server)
+      expect(logLines(server.output()).at(-1)?.msg).toBe('stopped')
+    },
+  )
 
   it('the 2-core default fits libuv’s own pool: no second process', async () => {
     server = startProcess(
