@@ -94,6 +94,10 @@ export function createUsers(deps: {
       if (!username) {
         throw invalidRequest('username: must be 3–32 of a-z, 0-9, ".", "_", "-"')
       }
+      // The same bound in every door (the API's schema, the web form, `user add`).
+      if ((input.displayName?.trim().length ?? 0) > 64) {
+        throw invalidRequest('display_name: must be at most 64 characters', 'display_name')
+      }
       if (input.password !== undefined) checkPassword(input.password, username)
       if (findByUsername(username)) throw conflict('That username is taken.')
       const passwordHash =

@@ -1,6 +1,6 @@
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import type { Actor } from '../../auth/household.js'
-import { forbidden } from '../../errors.js'
+import { forbidden, stepUpRequired } from '../../errors.js'
 import { requestContext } from '../env.js'
 import {
   attempt,
@@ -13,11 +13,15 @@ import {
   type UIMessage,
 } from './ui-context.js'
 
-/** The same rule as the API's admin guard: an enabled admin with a strong session. */
+/**
+ * The same rules, in the same order, as the API's guards: a strong session (a PIN alone
+ * answers step_up_required), then an enabled admin.
+ */
 function adminOf(c: UIContext) {
   const signed = signedInOf(c)
   if (!signed) return null
-  if (signed.user.role !== 'admin' || isPinOnlySession(signed)) throw forbidden()
+  if (isPinOnlySession(signed)) throw stepUpRequired()
+  if (signed.user.role !== 'admin') throw forbidden()
   return signed
 }
 

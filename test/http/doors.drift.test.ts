@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { addMember, AT_THE_BOX } from '../../src/auth/household.js'
+import { AuthError } from '../../src/errors.js'
+import { createTestApp, type TestApp } from '../helpers/app.js'
+import { addUser, errorOf, login, PASSWORD } from '../helpers/fixtures.js'
+import { addQuickLoginUser, HOME, PIN, quickLoginTokens } from '../helpers/household.js'
+import { uiBrowser, uiSignIn } from '../helpers/ui-browser.js'
+
+// Issue 11 review: rules that one door (API, web UI, CLI) kept and another did not. Each
+// case drives every door and expects the same answer from the one use case behind them.
+
+let t: TestApp
+beforeEach(async () => {
+  t = await createTestApp({ env: { AUTH_QUICK_LOGIN_NETWORKS: '192.168.1.0/24' } })
+  await addUser(t, 'root', { role: 'admin' })
+})
+afterEach(() => t.close())
+
+describe('a new member’s display name longer than 64 characters', () => {
+  const long = 'x'.repeat(65)
+
+  it('is refused by the API, the web UI and the CLI alike (was cut short silently in two)', async () => {
+    const { access_token } = await login(t, 'root')
+    const api = await t.call('POST', '/v1/admin/users', {
+      token: access_token,
+      json: { username: 'viaapi', display_name: long },
+    })
+    expect(await errorOf(api)).toEqual({ status: 400, error: 'invalid_request' })
+
+    const browser = uiBrowser(t)
+    await uiSignIn(browser, 'root', PASSWORD)
+    await browser.get('/ui/members')
+    const ui = await browser.post('/ui/members', { username: 'viaui', display_name: long })
+    expect(ui.status).toBe(400)
+
+    // The CLI's `user add --display-name` is this call, by the owner at the box.
+    const cli = await addMember(t.services, { username: 'viacli', displayName: long }, AT_THE_BOX)
+      .then(() => null)
+      .catch((error: unknown) => error)
+    expect(cli).toBeInstanceOf(AuthError)
+    expect((cli as AuthError).code).toBe('invalid_request')
+
+    for (const name of ['viaapi', 'viaui', 'viacli'])
+      expect(t.services.users.findByUsername(name)).toBeNull()
+  })
+})
+
+describe('an admin signed in with a PIN alone', () => {
+  it('is refused the admin area with the same 403 step_up_required in the API and the web UI', async () => {
+    const kid = await addQuickLoginUser(t, 'parent')
+    t.services.users.update(kid.id, { role: 'admin' })
+    const tokens = await quickLoginTokens(t, kid.id)
+    const api = await t.call('GET', '/v1/admin/users', { token: tokens.access_token })
+    expect(await errorOf(api)).toEqual({ status: 403, error: 'step_up_required' })
+
+    const tablet = uiBrowser(t, { peer: HOME })
+    await tablet.get(`/ui/household?user=${kid.id}`)
+    expect((await tablet.post('/ui/household', { user_id: kid.id, pin: PIN })).status).toBe(303)
+    const ui = await tablet.get('/ui/members')
+    expect(await errorOf(ui)).toEqual({ status: 403, error: 'step_up_required' })
+  })
+})
