@@ -31,7 +31,9 @@ export async function redeemResetCode(
   input: { code: string; newPassword: string },
   context: RequestContext,
 ): Promise<void> {
-  const peeked = deps.codes.peek('reset', input.code)
+  // Pasted from the CLI's output or a message, a code often brings spaces or a line break.
+  const code = input.code.trim()
+  const peeked = deps.codes.peek('reset', code)
   const user = peeked?.userId ? deps.users.findById(peeked.userId) : null
   if (!user) throw invalidGrant('The reset code is invalid, expired or already used.')
   // Check the rules before using the code up, so a refused password does not burn it.
@@ -40,7 +42,7 @@ export async function redeemResetCode(
   // neither burns the code nor leaves a new password beside the old sessions.
   const passwordHash = await deps.users.hashPassword(input.newPassword)
   deps.db.transaction(() => {
-    if (!deps.codes.consume('reset', input.code)) throw invalidGrant()
+    if (!deps.codes.consume('reset', code)) throw invalidGrant()
     deps.users.update(user.id, { passwordHash })
     deps.sessions.revokeAllForUser(user.id)
     deps.codes.endPending(user.id)

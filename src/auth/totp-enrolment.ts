@@ -59,7 +59,8 @@ export async function confirmTOTP(
   proof: Proof,
   context: RequestContext,
 ): Promise<string[]> {
-  if (!user.totpPendingSealed) throw invalidRequest('code: start with POST /v1/me/totp/setup')
+  if (!user.totpPendingSealed)
+    throw invalidRequest('code: set up the authenticator app first', 'code')
   // Confirming is what replaces an active secret, so it is held to the same rule as setup.
   await assertRecentSignIn(deps, user, proof, context)
   const secret = deps.secretKeys.decrypt('totp-secret', user.totpPendingSealed, user.id)

@@ -60,3 +60,37 @@ describe('an admin signed in with a PIN alone', () => {
     expect(await errorOf(ui)).toEqual({ status: 403, error: 'step_up_required' })
   })
 })
+
+describe('a reset code pasted with the spaces around it', () => {
+  it('is redeemed by the API as by the web UI (only the UI trimmed it)', async () => {
+    const member = await addUser(t, 'bob')
+    const { code } = t.services.codes.create('reset', { userId: member.id, ttlSeconds: 60 })
+    const api = await t.call('POST', '/v1/password-reset', {
+      json: { code: ` ${code}\n`, new_password: 'a brand new passphrase for bob' },
+    })
+    expect(api.status).toBe(204)
+    const { code: again } = t.services.codes.create('reset', { userId: member.id, ttlSeconds: 60 })
+    const browser = uiBrowser(t)
+    await browser.get('/ui/reset')
+    const ui = await browser.post('/ui/reset', {
+      code: ` ${again}\n`,
+      new_password: 'another new passphrase for bob',
+    })
+    expect(ui.status).toBe(200)
+    await login(t, 'bob', 'another new passphrase for bob')
+  })
+})
+
+describe('confirming TOTP before setting it up', () => {
+  it('answers 400 with a message for any door, naming no API route', async () => {
+    const { access_token } = await login(t, 'root')
+    const api = await t.call('POST', '/v1/me/totp/confirm', {
+      token: access_token,
+      json: { code: '123456' },
+    })
+    const body = (await api.json()) as { error: string; message: string }
+    expect(api.status).toBe(400)
+    expect(body.error).toBe('invalid_request')
+    expect(body.message).not.toMatch(/\/v1\/|POST/)
+  })
+})
