@@ -13,6 +13,8 @@ export interface Limiters<Name extends string> {
   escalation: RateLimiterSQLite
   deleteMatching(keyPrefix: string): void
   deleteKeys(keys: string[]): void
+  /** Lowers a counter to `points` unless it holds a live block (`blockFrom` points or more). */
+  lowerUnlessBlocked(key: string, points: number, blockFrom: number): void
   deleteExpired(): void
   close(): void
 }
@@ -67,11 +69,17 @@ export function openLimiters<Name extends string>(
   const deleteMatching = sqlite.prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`)
   const deleteKey = sqlite.prepare(`DELETE FROM ${TABLE} WHERE key = ?`)
   const deleteExpired = sqlite.prepare(`DELETE FROM ${TABLE} WHERE expire < ?`)
+  const lowerUnlessBlocked = sqlite.prepare(
+    `UPDATE ${TABLE} SET points = min(points, ?)
+     WHERE key = ? AND (points < ? OR (expire IS NOT NULL AND expire <= ?))`,
+  )
   return {
     byPolicy,
     escalation: limiter(ESCALATION_PREFIX, { points: Number.MAX_SAFE_INTEGER, windowSeconds: 0 }),
     deleteMatching: (prefix) => void deleteMatching.run(prefix.length, prefix),
     deleteKeys: (keys) => keys.forEach((key) => deleteKey.run(key)),
+    lowerUnlessBlocked: (key, points, blockFrom) =>
+      void lowerUnlessBlocked.run(points, key, blockFrom, Date.now()),
     // Milliseconds, the library's unit; it reads the time from Date, as the Clock does.
     deleteExpired: () => void deleteExpired.run(Date.now()),
     close: () => {

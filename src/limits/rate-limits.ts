@@ -90,6 +90,19 @@ export function createRateLimits(deps: {
   // Opened on first use, so commands and start-up that never limit anything open nothing.
   const limiters = () => (store ??= openLimiters(deps.database, policies))
   const limiterOf = (name: PolicyName): RateLimiterSQLite => limiters().byPolicy[name]
+  const keyOf = ([name, subject]: Counter) => `${name}:${subject}`
+
+  /**
+   * How many paid attempts each counter has still being checked (in this process, the only
+   * one). A success lowers its counter to them instead of deleting it: their points stay
+   * held, so the checks running alongside a success are not made free by it.
+   */
+  const checking = new Map<string, number>()
+  function track(key: string, change: 1 | -1): void {
+    const count = (checking.get(key) ?? 0) + change
+    if (count > 0) checking.set(key, count)
+    else checking.delete(key)
+  }
 
   /**
    * Gives one point back. When a success deleted the counter (or its window ended) after the
@@ -127,11 +140,17 @@ export function createRateLimits(deps: {
     return true
   }
 
-  /** A success of the method: its consecutive counter (and the doubling) start again. */
-  async function forget([name, subject]: Counter): Promise<void> {
-    await limiterOf(name).delete(subject)
-    const policy: Policy = policies[name]
-    if (policy.doublesUpToSeconds) await limiters().escalation.delete(`${name}:${subject}`)
+  /**
+   * A success of the method (its own point already untracked): the consecutive failures and
+   * the doubling start again; the points of attempts still being checked stay. A block that
+   * failures checked alongside it started stays too: only its end, an unlock or (for a PIN)
+   * a password or passkey sign-in lifts it (API §6). One synchronous statement each.
+   */
+  function forget(counter: Counter): void {
+    const policy: Policy = policies[counter[0]]
+    const key = keyOf(counter)
+    limiters().lowerUnlessBlocked(key, checking.get(key) ?? 0, policy.points + BLOCK_MARK / 2)
+    if (policy.doublesUpToSeconds) limiters().deleteKeys([`${ESCALATION_PREFIX}:${key}`])
   }
 
   return {
@@ -143,8 +162,13 @@ export function createRateLimits(deps: {
      * starts no block, and the refusals of one block make one `login.blocked` event.
      */
     async pay(counters: Counter[], refusal: Refusal): Promise<Payment> {
+      // Each point is tracked as soon as it is taken, so a success meanwhile leaves it held.
       const taken = await Promise.allSettled(
-        counters.map(([name, subject]) => limiterOf(name).consume(subject)),
+        counters.map((counter) =>
+          limiterOf(counter[0])
+            .consume(counter[1])
+            .then((res) => (track(keyOf(counter), 1), res)),
+        ),
       )
       const failure = (i: number): unknown =>
         taken[i]!.status === 'rejected' ? (taken[i] as PromiseRejectedResult).reason : null
@@ -158,6 +182,9 @@ export function createRateLimits(deps: {
         if (seconds > wait) [wait, blockedKey] = [seconds, `${name}:${subject}`]
       })
       if (error || wait > 0) {
+        taken.forEach(
+          (result, i) => result.status === 'fulfilled' && track(keyOf(counters[i]!), -1),
+        )
         // Every consume wrote its point, refused or not; a storage error keeps its own.
         await giveBack(counters.filter((_, i) => !(failure(i) instanceof Error)))
         if (error) throw error
@@ -168,12 +195,13 @@ export function createRateLimits(deps: {
       const settle = () => {
         if (settled) throw new Error('an attempt was settled twice')
         settled = true
+        for (const counter of counters) track(keyOf(counter), -1)
       }
       return {
         async succeeded() {
           settle()
           for (const counter of counters) {
-            if (policies[counter[0]].consecutive) await forget(counter)
+            if (policies[counter[0]].consecutive) forget(counter)
             else await giveBackOne(counter)
           }
         },
