@@ -86,8 +86,10 @@ export function createPins(deps: {
         update(user.id, { pinFailures: 0, pinDisabled: false })
         return row
       })
-      if (!before) return
+      // Whatever the count: a block outlives it when a right PIN checked during the block reset
+      // the count, and points stay held when a restart cut their checks off.
       limits.reset('pinUser', user.id)
+      if (!before) return
       if (before.disabled) {
         audit.record({
           type: 'pin.enabled',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
-import { countHashes } from '../helpers/fixtures.js'
+import { countHashes, login } from '../helpers/fixtures.js'
 import { addQuickLoginUser, PIN } from '../helpers/household.js'
 import { listen, statusCounts, type Listening } from '../helpers/listening.js'
 
@@ -65,6 +65,9 @@ describe('the right PIN during a burst of wrong ones', () => {
     expect(first[401]).toBeLessThanOrEqual(4)
     expect(second).toEqual({ 429: BURST })
     expect(hashes()).toBe(1 + first[401]!)
+    // The right PIN reset the running count, not the block: a password sign-in still lifts it.
+    await login(t, 'alice')
+    expect((await pinAttempt(PIN)).status).toBe(200)
   })
 
   it('counts the wrong PINs still being checked when the success lands', async () => {
@@ -87,5 +90,26 @@ describe('the right PIN during a burst of wrong ones', () => {
     const second = await wrongPINs(BURST)
     expect((firstCounts[401] ?? 0) + (second[401] ?? 0)).toBe(5)
     expect(hashes()).toBe(6)
+  })
+})
+
+describe('a restart while wrong PINs are being checked', () => {
+  it('leaves no PIN refused for ever: a password sign-in ends the points left held', async () => {
+    // Regression: the points of checks a restart cut off are never given back, and the
+    // per-person PIN counter has no window: the right PIN got 429 for ever, and a password
+    // sign-in lifted nothing (no failure had been counted).
+    const calls = holdHashes(() => new Promise<never>(() => undefined))
+    const cut = Array.from({ length: 5 }, (_, i) =>
+      pinAttempt(String(400_000 + i)).catch(() => null),
+    )
+    await waitFor(() => calls() === 5)
+    await server.close()
+    t.close()
+    await Promise.all(cut)
+    t = await createTestApp({ env, dataDir: t.dataDir, secret: t.secret, clock: t.clock })
+    server = await listen(t)
+    expect((await pinAttempt(PIN)).status).toBe(429)
+    await login(t, 'alice')
+    expect((await pinAttempt(PIN)).status).toBe(200)
   })
 })
