@@ -112,16 +112,10 @@ export function createAudit(deps: {
         .all()
       return {
         events: rows.map((row) => ({
-          id: row.id,
-          at: new Date(row.at * 1000).toISOString(),
-          type: row.type,
-          actor_id: row.actorId,
-          user_id: row.userId,
-          address: row.address,
-          user_agent: row.userAgent,
+          ...row,
           detail: JSON.parse(row.detail) as Record<string, unknown>,
         })),
-        next_before: rows.length === options.limit ? (rows.at(-1)?.id ?? null) : null,
+        nextBefore: rows.length === options.limit ? (rows.at(-1)?.id ?? null) : null,
       }
     },
   }

@@ -220,9 +220,8 @@ export function createSessions(deps: {
         .run()
     },
 
-    /** A person's live sessions, most recently used first, as `/v1/me/sessions` shows them. */
+    /** A person's live sessions, most recently used first; `current` marks the asking one. */
     listLive(userId: string, currentSessionId: string) {
-      const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
       return db
         .select()
         .from(sessions)
@@ -237,11 +236,11 @@ export function createSessions(deps: {
         .all()
         .map((s) => ({
           id: s.id,
-          created_at: iso(s.createdAt),
-          last_used_at: iso(s.lastUsedAt),
-          expires_at: iso(s.expiresAt),
+          createdAt: s.createdAt,
+          lastUsedAt: s.lastUsedAt,
+          expiresAt: s.expiresAt,
           address: s.address,
-          user_agent: s.userAgent,
+          userAgent: s.userAgent,
           methods: JSON.parse(s.amr) as string[],
           current: s.id === currentSessionId,
         }))

@@ -1,7 +1,9 @@
 import type { AppRow } from '../auth/apps.js'
+import type { Audit } from '../auth/audit.js'
 import type { GroupRow } from '../auth/groups.js'
 import type { PasskeyRow } from '../auth/passkey-store.js'
 import type { MFARequired } from '../auth/second-factor.js'
+import type { Sessions } from '../auth/sessions.js'
 import type { IssuedTokens } from '../auth/token-response.js'
 import type { UserMethods } from '../auth/household.js'
 import type { UserRow } from '../auth/users.js'
@@ -49,6 +51,32 @@ export const adminUserView = (user: UserRow, methods: UserMethods, groups: strin
   disabled: user.disabled,
   created_at: isoTime(user.createdAt),
   methods: methodsView(methods),
+})
+
+export const sessionView = (s: ReturnType<Sessions['listLive']>[number]) => ({
+  id: s.id,
+  created_at: isoTime(s.createdAt),
+  last_used_at: isoTime(s.lastUsedAt),
+  expires_at: isoTime(s.expiresAt),
+  address: s.address,
+  user_agent: s.userAgent,
+  methods: s.methods,
+  current: s.current,
+})
+
+/** `GET /v1/admin/audit` (API §7): `at` in ISO 8601, newest first. */
+export const auditPageView = (page: ReturnType<Audit['page']>) => ({
+  events: page.events.map((e) => ({
+    id: e.id,
+    at: isoTime(e.at),
+    type: e.type,
+    actor_id: e.actorId,
+    user_id: e.userId,
+    address: e.address,
+    user_agent: e.userAgent,
+    detail: e.detail,
+  })),
+  next_before: page.nextBefore,
 })
 
 export const passkeyView = (row: PasskeyRow) => ({

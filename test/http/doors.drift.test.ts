@@ -94,3 +94,27 @@ describe('confirming TOTP before setting it up', () => {
     expect(body.message).not.toMatch(/\/v1\/|POST/)
   })
 })
+
+describe('domain values out (the view layer alone speaks the wire format)', () => {
+  it('lists live sessions and audit pages in unix seconds and camelCase; the API in ISO and snake_case', async () => {
+    const tokens = await login(t, 'root')
+    const root = t.services.users.findByUsername('root')!
+    const [live] = t.services.sessions.listLive(root.id, tokens.session_id)
+    expect(live).toMatchObject({ id: tokens.session_id, current: true, methods: ['pwd'] })
+    expect(typeof live!.createdAt).toBe('number')
+    const { events, nextBefore } = t.services.audit.page({ limit: 1 })
+    expect(typeof events[0]!.at).toBe('number')
+    expect(events[0]!.userId).toBe(root.id)
+    expect(typeof nextBefore).toBe('number')
+
+    const listed = await t.call('GET', '/v1/me/sessions', { token: tokens.access_token })
+    const [wire] = ((await listed.json()) as { sessions: Record<string, unknown>[] }).sessions
+    expect(wire).toMatchObject({ id: tokens.session_id, current: true })
+    expect(wire!.created_at).toMatch(/^\d{4}-\d\d-\d\dT/)
+    const audit = await t.call('GET', '/v1/admin/audit?limit=1', { token: tokens.access_token })
+    const page = (await audit.json()) as { events: Record<string, unknown>[]; next_before: unknown }
+    expect(page.events[0]!.at).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(page.events[0]).toHaveProperty('user_id')
+    expect(typeof page.next_before).toBe('number')
+  })
+})

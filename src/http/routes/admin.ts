@@ -19,7 +19,7 @@ import type { DepsOf } from '../deps-of.js'
 import type { Guards } from '../middleware/bearer.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { auditQuery, memberCreateBody, memberUpdateBody, reauthBody } from '../schemas.js'
-import { adminUserView, isoTime } from '../views.js'
+import { adminUserView, auditPageView, isoTime } from '../views.js'
 
 export type AdminRouteDeps = DepsOf<typeof addMember> &
   DepsOf<typeof unlockUser> & { guards: Guards; groups: Pick<Groups, 'namesOf'> }
@@ -93,7 +93,7 @@ export function adminRoutes(deps: AdminRouteDeps): Hono<AppEnv> {
     const query = auditQuery.safeParse(c.req.query())
     if (!query.success)
       throw invalidRequest('limit/before: must be whole numbers (limit 1–200)', 'limit')
-    return c.json(deps.audit.page(query.data))
+    return c.json(auditPageView(deps.audit.page(query.data)))
   })
 
   return routes

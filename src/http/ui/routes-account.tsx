@@ -17,7 +17,7 @@ import { parseBody, validate } from '../body.js'
 import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv, type SignedIn } from '../env.js'
 import { passkeyRegisterBody, passkeyRenameBody } from '../schemas.js'
-import { methodsView, passkeyView } from '../views.js'
+import { methodsView, passkeyView, sessionView } from '../views.js'
 import { AccountPage, type AccountView } from './pages/account.js'
 import {
   attempt,
@@ -69,7 +69,7 @@ export function uiAccountRoutes(deps: UIAccountDeps & UIShell): Hono<AppEnv> {
       pinOnly: isPinOnlySession({ user, session }),
       methods: methodsView(userMethods(deps.db, user)),
       passkeys: listPasskeys(deps.db, user.id).map(passkeyView),
-      sessions: deps.sessions.listLive(user.id, session.id),
+      sessions: deps.sessions.listLive(user.id, session.id).map(sessionView),
       ...extra,
     }
   }
