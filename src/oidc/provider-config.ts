@@ -26,8 +26,13 @@ export interface ProviderConfigDeps extends Omit<PolicyDeps, 'findAccount'> {
   ttl: { accessTokenSeconds: number; refreshTokenSeconds: number }
 }
 
-/** The pages' CSP: this service's stylesheet, nothing else; never framed. */
-const PAGE_CSP = "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+/**
+ * The pages' CSP: this service's stylesheet, nothing else; never framed. No form-action: the
+ * one form (the sign-out question) posts here and is redirected to the app's registered
+ * post-logout address, which browsers would hold to form-action too.
+ */
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 /** What an authorization may ask for (API §12), and the claims each scope gives. */
 const CLAIMS = {

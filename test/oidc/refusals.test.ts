@@ -95,6 +95,15 @@ describe('the authorization endpoint answers with a page, never a redirect', () 
     }
   })
 
+  it('for an interaction this browser did not start (or that expired)', async () => {
+    const response = await fetch(`${server.base}/oidc/interaction/not-a-real-one`, {
+      redirect: 'manual',
+    })
+    expect(response.status).toBe(400)
+    expect(response.headers.get('location')).toBeNull()
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none'/)
+  })
+
   it('for an unknown client', async () => {
     const { url } = await authorizationRequest(config, { redirect_uri: REDIRECT })
     url.searchParams.set('client_id', 'nobody')

@@ -6,6 +6,7 @@ import { accessOf, type BrowserPerson, type BrowserPersonOf } from '../../oidc/b
 import { grantRequested } from '../../oidc/grants.js'
 import type { OIDCPayloads } from '../../oidc/payload-store.js'
 import type { OIDCProvider } from '../../oidc/provider.js'
+import { PAGE_CSP } from '../../oidc/provider-config.js'
 import type { AppEnv } from '../env.js'
 import { clientAddressOf, rawOf } from '../routes/oidc-raw.js'
 import type { UICookies } from './cookies.js'
@@ -115,8 +116,9 @@ export function oidcInteractionRoutes(deps: OIDCInteractionDeps): Hono<AppEnv> {
 }
 
 /** An interaction that expired or belongs to another browser: no redirect, a page. */
-const expired = (c: Context<AppEnv>) =>
-  c.html(
+const expired = (c: Context<AppEnv>) => {
+  c.header('Content-Security-Policy', PAGE_CSP)
+  return c.html(
     providerPages.error({
       error: 'invalid_request',
       error_description:
@@ -124,3 +126,4 @@ const expired = (c: Context<AppEnv>) =>
     }),
     400,
   )
+}
