@@ -76,12 +76,5 @@ export function createProxySessions(deps: {
       const row = byHash.get({ hash: secretKeys.hashToken(token), now: unixSeconds(clock) })
       return row ? { ...row, amr: parseAMR(row.amr) } : null
     },
-
-    /** Deletes proxy sessions whose web UI session has ended (the cascade does the rest). */
-    pruneEnded(): void {
-      db.delete(proxySessions)
-        .where(sql`${proxySessions.expiresAt} <= ${unixSeconds(clock)}`)
-        .run()
-    },
   }
 }
