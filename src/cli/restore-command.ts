@@ -4,6 +4,7 @@ import {
   constants,
   copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   renameSync,
   rmSync,
@@ -127,19 +128,39 @@ function swap(staged: string, databasePath: string, clock: Clock): string | null
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z')
     const kept = `${databasePath}.before-restore-${stamp}`
-    renameSync(databasePath, kept)
-    chmodSync(kept, 0o600)
-    // Left by a file SQLite could not open: they belong to the replaced database, not the new one.
-    for (const suffix of ['-wal', '-shm']) {
-      if (existsSync(`${databasePath}${suffix}`))
+    // A second name first, then one rename over the database: at every moment (a SIGKILL, a
+    // failing disk) the path holds the old file or the new one. None would start an empty
+    // service with a setup code.
+    keepAside(databasePath, kept)
+    const moved: string[] = []
+    try {
+      // Left by a file SQLite could not open: they belong to the replaced database.
+      for (const suffix of ['-wal', '-shm']) {
+        if (!existsSync(`${databasePath}${suffix}`)) continue
         renameSync(`${databasePath}${suffix}`, `${kept}${suffix}`)
+        moved.push(suffix)
+      }
+      renameSync(staged, databasePath)
+    } catch (error) {
+      for (const suffix of moved) renameSync(`${kept}${suffix}`, `${databasePath}${suffix}`)
+      rmSync(kept, { force: true })
+      throw error
     }
-    renameSync(staged, databasePath)
     return kept
   } finally {
     if (live?.inTransaction) live.exec('ROLLBACK')
     live?.close()
   }
+}
+
+/** `kept` as a hard link to `path`, or a copy where the file system has no hard links. */
+function keepAside(path: string, kept: string): void {
+  try {
+    linkSync(path, kept)
+  } catch {
+    copyFileSync(path, kept, constants.COPYFILE_EXCL)
+  }
+  chmodSync(kept, 0o600)
 }
 
 /** Takes the database for the swap, or refuses; null for a file SQLite cannot even read. */

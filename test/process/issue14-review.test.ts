@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -37,6 +37,13 @@ afterEach(async () => {
 
 const NEW_PASSWORD = `${PASSWORD}-but-new`
 
+const ownerEnv = (dataDir: string) => ({
+  AUTH_SECRET: strongSecret(),
+  AUTH_DATA_DIR: dataDir,
+  AUTH_INITIAL_ADMIN_USERNAME: 'owner',
+  AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
+})
+
 function expectRefused(answer: Answer, what: string) {
   expect({ what, status: answer.status, error: answer.body.error }).toEqual({
     what,
@@ -50,12 +57,7 @@ describe.skipIf(!ext4Available())('every write on a disk gone read-only', () => 
     const mount = mountExt4(16)
     mounts.push(mount)
     const dataDir = join(mount.path, 'data')
-    const env = {
-      AUTH_SECRET: strongSecret(),
-      AUTH_DATA_DIR: dataDir,
-      AUTH_INITIAL_ADMIN_USERNAME: 'owner',
-      AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
-    }
+    const env = ownerEnv(dataDir)
     const server = await startServer(env, tempDir())
     servers.push(server)
     const url = server.url
@@ -125,12 +127,7 @@ describe.skipIf(!mountsAvailable())('every write on a disk that is full', () => 
     const mount = mountTmpfs(4096)
     mounts.push(mount)
     const dataDir = join(mount.path, 'data')
-    const env = {
-      AUTH_SECRET: strongSecret(),
-      AUTH_DATA_DIR: dataDir,
-      AUTH_INITIAL_ADMIN_USERNAME: 'owner',
-      AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
-    }
+    const env = ownerEnv(dataDir)
     const server = await startServer(env, tempDir())
     servers.push(server)
     const url = server.url
@@ -197,12 +194,7 @@ describe.skipIf(!unshareWorks())('restore as pid 1 after a restore that was kill
   it('is not blocked by the staged copy the killed one left behind', async () => {
     const cwd = tempDir()
     const dataDir = join(cwd, 'data')
-    const env = {
-      AUTH_SECRET: strongSecret(),
-      AUTH_DATA_DIR: dataDir,
-      AUTH_INITIAL_ADMIN_USERNAME: 'owner',
-      AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
-    }
+    const env = ownerEnv(dataDir)
     await stopServer(await startServer(env, cwd))
     const copy = join(cwd, 'copy.db')
     expect((await runCLI(['backup', copy], env, cwd)).code).toBe(0)
@@ -212,5 +204,47 @@ describe.skipIf(!unshareWorks())('restore as pid 1 after a restore that was kill
     const restored = restoreAsPidOne(copy, env, cwd)
     expect(restored.output).toMatch(/^restored /)
     expect(restored.code).toBe(0)
+  })
+})
+
+const straceWorks = () =>
+  spawnSync('strace', ['-f', '-qq', '-e', 'trace=none', 'true']).status === 0
+
+describe.skipIf(!straceWorks())('restore killed at each of its renames and links', () => {
+  it('never leaves the data directory without a database', async () => {
+    const cwd = tempDir()
+    const dataDir = join(cwd, 'data')
+    const dbPath = join(dataDir, 'auth.db')
+    const env = ownerEnv(dataDir)
+    await stopServer(await startServer(env, cwd))
+    const copy = join(cwd, 'copy.db')
+    expect((await runCLI(['backup', copy], env, cwd)).code).toBe(0)
+
+    // SIGKILL on entry to the 1st, 2nd, 3rd… rename or link the restore makes (strace).
+    const cli = join(packageRoot(), 'dist/src/cli/main.js')
+    for (let step = 1; step <= 4; step++) {
+      const inject = `inject=rename,link:error=EIO:signal=KILL:when=${step}`
+      spawnSync(
+        'strace',
+        [
+          '-f',
+          '-qq',
+          '-e',
+          'trace=rename,link',
+          '-e',
+          inject,
+          process.execPath,
+          cli,
+          'restore',
+          copy,
+        ],
+        {
+          cwd,
+          env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
+        },
+      )
+      // The old database or the new one, never none: a missing auth.db starts an empty service.
+      expect({ step, exists: existsSync(dbPath) }).toEqual({ step, exists: true })
+    }
   })
 })
