@@ -73,6 +73,29 @@ describe('GET /.well-known/openid-configuration', () => {
   })
 })
 
+describe('the web UI’s sign-in page for an authorization', () => {
+  it('lets forms lead to the apps’ redirect origins (CSP form-action) and takes interaction return_to', async () => {
+    addApp(server.t, 'csp-app', { redirectUris: ['https://photos.example.test/cb'] })
+    const page = await fetch(
+      `${server.base}/ui/sign-in?return_to=%2Foidc%2Finteraction%2Fabc_DEF-1`,
+    )
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /form-action 'self'[^;]* https:\/\/photos\.example\.test[ ;]/,
+    )
+    for (const target of [
+      '/oidc/token',
+      '/oidc/interaction/a/b',
+      '//evil.test/oidc/interaction/x',
+    ]) {
+      const refused = await fetch(
+        `${server.base}/ui/sign-in?return_to=${encodeURIComponent(target)}`,
+      )
+      expect(refused.status).toBe(400)
+    }
+  })
+})
+
 describe('the authorization code flow with openid-client', () => {
   it('confidential client, client_secret_basic: tokens, userinfo, refresh, revocation, logout', async () => {
     const { clientId, clientSecret } = addApp(server.t, 'paperless', {
