@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Env } from '../config.js'
-import { addMember, AT_THE_BOX, issueMemberResetCode, updateMember } from '../auth/household.js'
+import {
+  addMember,
+  AT_THE_BOX,
+  issueMemberResetCode,
+  updateMember,
+  userMethods,
+} from '../auth/household.js'
+import { adminUserView } from '../http/views.js'
 import { importUsers } from '../auth/user-import.js'
 import type { UserRow } from '../auth/users.js'
 import { normalizeUsername } from '../auth/credentials-policy.js'
@@ -76,13 +83,14 @@ export async function runUserCommand(
   }
 }
 
+/** One JSON object per line (API §8), as `GET /v1/admin/users` shows each user. */
 function listUsers(services: Services): string {
-  const rows = services.users
+  return services.users
     .list()
     .map((u) =>
-      [u.id, u.username, u.role, u.disabled ? 'disabled' : 'enabled', u.displayName].join('\t'),
+      JSON.stringify(adminUserView(u, userMethods(services.db, u), services.groups.namesOf(u.id))),
     )
-  return rows.join('\n') || '(no users)'
+    .join('\n')
 }
 
 async function addUser(rest: string[], env: Env, stdin: () => Promise<string>): Promise<string> {

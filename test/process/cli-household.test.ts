@@ -91,7 +91,7 @@ describe('hail-mary-auth user import', () => {
     expect(result.output.trim().split('\n')).toEqual([
       'hail-mary-auth: nothing imported: row 3 (kid): password_hash: must be a bcrypt ($2a$/$2b$/$2y$) or argon2id PHC string',
     ])
-    expect((await cli(['user', 'list'])).output).toBe('(no users)\n')
+    expect((await cli(['user', 'list'])).output).toBe('') // no user, no line (API §8)
   })
 })
 

@@ -35,7 +35,16 @@ describe('hail-mary-auth user', () => {
     expect(added.output).not.toContain(PASSWORD)
     const listed = await cli(['user', 'list'])
     expect(listed.code).toBe(0)
-    expect(listed.output).toMatch(/\towner\tadmin\tenabled\tThe Owner\n$/)
+    // One JSON object per line (API §8), the admin API's view of a user.
+    const lines = listed.output.trim().split('\n')
+    const [row, ...more] = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(more).toEqual([])
+    expect(row).toMatchObject({
+      username: 'owner',
+      role: 'admin',
+      disabled: false,
+      display_name: 'The Owner',
+    })
 
     const t = await createTestApp({ dataDir: env.AUTH_DATA_DIR, secret: env.AUTH_SECRET })
     expect((await login(t, 'owner')).user).toMatchObject({
