@@ -96,6 +96,7 @@ export async function runServer(options: RunOptions): Promise<number> {
   const { services, database } = booted
   const storage = database ? createStorageWatch({ readiness, logger, database }) : undefined
   if (services) {
+    storage?.guard('maintenance', () => runMaintenance(services))
     current = createApp(services, { ...shell, storage })
     logger.info('ready')
   }

@@ -115,11 +115,8 @@ export async function completeStartup(
     readiness.status = 'ready'
     return services
   }
-  try {
-    runMaintenance(services)
-  } catch (error) {
-    logger.warn({ err: error }, 'maintenance at start failed; the service goes on')
-  }
+  // The server runs the first maintenance once its storage watch exists (server.ts): a
+  // database locked or full at start then shows in /readyz instead of a warning only.
   // A failed bootstrap (say, a weak initial admin password) is shown but does not stop the
   // service: the setup code remains a way in.
   try {

@@ -10,6 +10,7 @@ import {
   signIn,
   startServer,
   stopServer,
+  waitForReadyz,
   type Answer,
 } from '../helpers/live-server.js'
 import { runCLI, type RunningProcess } from '../helpers/process.js'
@@ -245,6 +246,29 @@ describe.skipIf(!straceWorks())('restore killed at each of its renames and links
       )
       // The old database or the new one, never none: a missing auth.db starts an empty service.
       expect({ step, exists: existsSync(dbPath) }).toEqual({ step, exists: true })
+    }
+  })
+})
+
+describe('a database held locked by another process while the service starts', () => {
+  it('is not reported ready: /readyz names the lock until it is released', async () => {
+    const cwd = tempDir()
+    const dataDir = join(cwd, 'data')
+    const env = ownerEnv(dataDir)
+    await stopServer(await startServer(env, cwd))
+    const holder = new BetterSqlite3(join(dataDir, 'auth.db'))
+    try {
+      holder.exec('BEGIN EXCLUSIVE')
+      holder.prepare("INSERT INTO meta (key, value) VALUES ('held', 'by a backup tool')").run()
+      const server = await startServer(env, cwd) // its start-up maintenance cannot write
+      servers.push(server)
+      const readyz = await waitForReadyz(server.url, () => true)
+      expect(readyz.status).toBe(503)
+      expect(readyz.body.checks.database!.message).toMatch(/locked by another process/)
+      holder.exec('ROLLBACK')
+      await waitForReadyz(server.url, (r) => r.status === 200)
+    } finally {
+      holder.close()
     }
   })
 })
