@@ -70,6 +70,9 @@ export async function runUserCommand(
       try {
         parsed = JSON.parse(readFileSync(file, 'utf8'))
       } catch (error) {
+        // V8 quotes the text around a JSON mistake, which here is someone's password hash.
+        if (error instanceof SyntaxError)
+          throw new CommandError(`${file} is not valid JSON; nothing was imported`)
         throw new CommandError(`cannot read ${file}: ${(error as Error).message}`)
       }
       return withServices(env, ({ services }) => {

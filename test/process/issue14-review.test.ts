@@ -272,3 +272,18 @@ describe('a database held locked by another process while the service starts', (
     }
   })
 })
+
+describe('user import of a file that is not valid JSON', () => {
+  it('says so, without echoing the password hashes around the mistake', async () => {
+    const cwd = tempDir()
+    const env = ownerEnv(join(cwd, 'data'))
+    const hash = `$2b$10$${'N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy'}`
+    const file = join(cwd, 'users.json')
+    // A trailing comma, the most common hand-edit mistake, right after a hash.
+    writeFileSync(file, `[{"username":"kid","password_hash":"${hash}"},]`)
+    const result = await runCLI(['user', 'import', file], env, cwd)
+    expect(result.code).toBe(1)
+    expect(result.output).toMatch(/not valid JSON/)
+    expect(result.output).not.toContain(hash.slice(-6))
+  })
+})
