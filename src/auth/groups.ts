@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm'
+import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { apps, groups, userGroups } from '../db/schema.js'
@@ -30,6 +30,14 @@ export function createGroups(deps: { db: DB; clock: Clock }) {
       .all()
       .filter((app) => (JSON.parse(app.groups) as string[]).includes(name))
       .map((app) => app.name)
+
+  // Prepared once: forward auth asks it in front of every request of a protected app.
+  const namesOfUser = db
+    .select({ name: userGroups.groupName })
+    .from(userGroups)
+    .where(eq(userGroups.userId, sql.placeholder('userId')))
+    .orderBy(asc(userGroups.groupName))
+    .prepare()
 
   /** Throws 400 naming the first group that does not exist. */
   function assertExist(names: readonly string[]): void {
@@ -87,13 +95,7 @@ export function createGroups(deps: { db: DB; clock: Clock }) {
 
     /** The names of a person's groups, sorted (as tokens and views carry them). */
     namesOf(userId: string): string[] {
-      return db
-        .select({ name: userGroups.groupName })
-        .from(userGroups)
-        .where(eq(userGroups.userId, userId))
-        .orderBy(asc(userGroups.groupName))
-        .all()
-        .map((row) => row.name)
+      return namesOfUser.all({ userId }).map((row) => row.name)
     },
 
     assertExist,
