@@ -16,10 +16,17 @@ export async function runKeyCommand(args: string[], env: Env): Promise<string> {
       const kid = await signingKeys.rotate()
       return `new key ${kid} is published now and signs from ${iso(signingKeys.list().at(-1)!.activatesAt)}`
     }
-    const header = ['kid', 'alg', 'created', 'signs from', 'retired'].join('\t')
-    const rows = signingKeys
+    // One JSON object per line (API §8).
+    const view = (k: ReturnType<typeof signingKeys.list>[number]) => ({
+      kid: k.kid,
+      alg: k.alg,
+      created_at: iso(k.createdAt),
+      activates_at: iso(k.activatesAt),
+      retired_at: k.retiredAt === null ? null : iso(k.retiredAt),
+    })
+    return signingKeys
       .list()
-      .map((k) => [k.kid, k.alg, iso(k.createdAt), iso(k.activatesAt), iso(k.retiredAt)].join('\t'))
-    return [header, ...rows].join('\n')
+      .map((k) => JSON.stringify(view(k)))
+      .join('\n')
   })
 }

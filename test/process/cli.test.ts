@@ -119,11 +119,15 @@ describe('hail-mary-auth keys, migrate, check-config, backup', () => {
     const { cli } = box()
     const first = await cli(['keys', 'list'])
     expect(first.code).toBe(0)
-    expect(first.output.trim().split('\n')).toHaveLength(2)
+    // One JSON object per line (API §8): the one key made at start.
+    const lines = first.output.trim().split('\n')
+    expect(lines.map((line) => JSON.parse(line) as object)).toEqual([
+      expect.objectContaining({ kid: expect.any(String), retired_at: null }),
+    ])
     const rotated = await cli(['keys', 'rotate'])
     expect(rotated.code).toBe(0)
     expect(rotated.output).toMatch(/is published now and signs from /)
-    expect((await cli(['keys', 'list'])).output.trim().split('\n')).toHaveLength(3)
+    expect((await cli(['keys', 'list'])).output.trim().split('\n')).toHaveLength(2)
   })
 
   it('migrates, checks the configuration and writes a backup', async () => {
