@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -12,7 +12,7 @@ import { ms, times, type Row } from './rows.js'
 
 const RUNS = 3
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer()
     server.listen(0, '127.0.0.1', () => {
@@ -20,6 +20,19 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
+}
+
+/** Polls /readyz every 5 ms until it answers 200. */
+export async function waitForReady(child: ChildProcess, port: number): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`)
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    )
+    if (ready) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
 }
 
 /** Milliseconds from spawning `script` to its first 200 from /readyz (polled every 5 ms). */
@@ -36,15 +49,8 @@ async function timeToReady(script: string, env: Record<string, string>): Promise
     stdio: 'ignore',
   })
   try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${script} exited ${child.exitCode}`)
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.status === 200,
-        () => false,
-      )
-      if (ready) return performance.now() - started
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
+    await waitForReady(child, port)
+    return performance.now() - started
   } finally {
     child.kill('SIGTERM')
     await new Promise((resolve) => child.once('exit', resolve))

@@ -9,7 +9,7 @@ import {
   startBenchService,
   steppingClock,
 } from './harness.js'
-import { ms, times, type Row } from './rows.js'
+import { ms, perSecond, times, type Row } from './rows.js'
 
 const SAMPLES = 40
 
@@ -65,6 +65,68 @@ export async function loginLatencyRows(): Promise<Row[]> {
     return [
       ...latencyRows('password login', 'bare argon2id verify', password),
       ...latencyRows('PIN quick login', 'bare argon2id verify of the PIN', pin),
+    ]
+  } finally {
+    service.stop()
+  }
+}
+
+const IN_FLIGHT = 4
+const ROUNDS = 3
+
+/** `IN_FLIGHT` chains of `task` at once, `perChain` each: every latency, and the rate. */
+async function inFlight(task: () => Promise<unknown>, perChain: number) {
+  const latencies: number[] = []
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let i = 0; i < perChain; i++) {
+        const t = performance.now()
+        await task()
+        latencies.push(performance.now() - t)
+      }
+    }),
+  )
+  return { latencies, perSecond: (IN_FLIGHT * perChain) / ((performance.now() - started) / 1000) }
+}
+
+/** Four password logins in flight against four bare verifies in flight, alternated. */
+export async function concurrentLoginRows(): Promise<Row[]> {
+  const service = await startBenchService()
+  try {
+    const user = await service.services.users.create({
+      username: 'bench',
+      password: BENCH_PASSWORD,
+    })
+    const login = () =>
+      expectStatus(
+        service.postJSON('/v1/login/password', { username: 'bench', password: BENCH_PASSWORD }),
+      )
+    const bare = () => argon2.verify(user.passwordHash!, BENCH_PASSWORD)
+    await inFlight(login, 1) // warm-up
+    const t = { baseline: [] as number[], subject: [] as number[] }
+    let bareRate = 0
+    let loginRate = 0
+    for (let round = 0; round < ROUNDS; round++) {
+      const b = await inFlight(bare, 3)
+      const s = await inFlight(login, 3)
+      t.baseline.push(...b.latencies)
+      t.subject.push(...s.latencies)
+      bareRate += b.perSecond / ROUNDS
+      loginRate += s.perSecond / ROUNDS
+    }
+    return [
+      ...latencyRows(
+        `password login, ${IN_FLIGHT} in flight,`,
+        `${IN_FLIGHT} bare verifies in flight`,
+        t,
+      ).slice(0, 1),
+      {
+        figure: `password logins/s, ${IN_FLIGHT} in flight`,
+        value: perSecond(loginRate),
+        ratio: times(loginRate / bareRate),
+        note: `/ bare verifies/s, ${IN_FLIGHT} in flight (${perSecond(bareRate)})`,
+      },
     ]
   } finally {
     service.stop()

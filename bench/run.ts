@@ -1,6 +1,7 @@
+import { cpus, loadavg } from 'node:os'
 import { coldStartRows } from './cold-start.js'
 import { httpRateRows } from './http-rates.js'
-import { loginLatencyRows, totpStepRows } from './login-latency.js'
+import { concurrentLoginRows, loginLatencyRows, totpStepRows } from './login-latency.js'
 import { memoryRows } from './memory.js'
 import { refreshRateRows } from './refresh-rate.js'
 import { printTable, type Row } from './rows.js'
@@ -9,6 +10,7 @@ import { printTable, type Row } from './rows.js'
 // measured in this same run, so a busy or slow machine affects both sides alike.
 const sections: [string, () => Promise<Row[]>][] = [
   ['sign-in latency', loginLatencyRows],
+  ['sign-in, 4 in flight', concurrentLoginRows],
   ['TOTP step', totpStepRows],
   ['refresh rate', refreshRateRows],
   ['HTTP rates', httpRateRows],
@@ -17,10 +19,14 @@ const sections: [string, () => Promise<Row[]>][] = [
 ]
 
 const rows: Row[] = []
+const loadAtStart = loadavg()[0]!.toFixed(2)
 const started = performance.now()
 for (const [name, section] of sections) {
   process.stderr.write(`bench: ${name}…\n`)
   rows.push(...(await section()))
 }
 printTable(rows)
-console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s, node ${process.version})`)
+const load = loadavg().map((n) => n.toFixed(2))
+console.log(
+  `\n(${((performance.now() - started) / 1000).toFixed(0)} s, node ${process.version}, ${cpus().length} CPUs, load average ${loadAtStart} at the start, ${load.join(' ')} at the end)`,
+)

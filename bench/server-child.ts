@@ -28,6 +28,7 @@ const server = serve({
 type Command =
   | { id: number; cmd: 'stop' }
   | { id: number; cmd: 'add-user'; username: string; password: string }
+  | { id: number; cmd: 'add-users'; count: number; password: string }
   | { id: number; cmd: 'bare-me'; token: string; seconds: number }
 
 /** One signature verification plus one session lookup, back to back: the floor of /v1/me. */
@@ -43,6 +44,14 @@ async function bareMeRate(token: string, seconds: number): Promise<number> {
   return count / ((performance.now() - started) / 1000)
 }
 
+/** `count` people flood0…, the first hashed by the service, the rest sharing its hash (fast). */
+async function addUsers(count: number, password: string): Promise<void> {
+  const people = service.services.users
+  const { passwordHash } = await people.create({ username: 'flood0', password })
+  for (let i = 1; i < count; i++)
+    await people.create({ username: `flood${i}`, passwordHash: passwordHash! })
+}
+
 process.on('message', (message: Command) => {
   void (async () => {
     let result: unknown = null
@@ -51,6 +60,8 @@ process.on('message', (message: Command) => {
         username: message.username,
         password: message.password,
       })
+    } else if (message.cmd === 'add-users') {
+      await addUsers(message.count, message.password)
     } else if (message.cmd === 'bare-me') {
       result = await bareMeRate(message.token, message.seconds)
     } else if (message.cmd === 'stop') {
