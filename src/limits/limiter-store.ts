@@ -13,8 +13,8 @@ export interface Limiters<Name extends string> {
   escalation: RateLimiterSQLite
   deleteMatching(keyPrefix: string): void
   deleteKeys(keys: string[]): void
-  /** Lowers a counter to `points` unless it holds a live block (`blockFrom` points or more). */
-  lowerUnlessBlocked(key: string, points: number, blockFrom: number): void
+  /** Lowers a counter to `points`, unless it holds `blockFrom` points or more (a live block). */
+  lower(key: string, points: number, blockFrom: number): void
   deleteExpired(): void
   close(): void
 }
@@ -69,7 +69,7 @@ export function openLimiters<Name extends string>(
   const deleteMatching = sqlite.prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`)
   const deleteKey = sqlite.prepare(`DELETE FROM ${TABLE} WHERE key = ?`)
   const deleteExpired = sqlite.prepare(`DELETE FROM ${TABLE} WHERE expire < ?`)
-  const lowerUnlessBlocked = sqlite.prepare(
+  const lower = sqlite.prepare(
     `UPDATE ${TABLE} SET points = min(points, ?)
      WHERE key = ? AND (points < ? OR (expire IS NOT NULL AND expire <= ?))`,
   )
@@ -78,8 +78,7 @@ export function openLimiters<Name extends string>(
     escalation: limiter(ESCALATION_PREFIX, { points: Number.MAX_SAFE_INTEGER, windowSeconds: 0 }),
     deleteMatching: (prefix) => void deleteMatching.run(prefix.length, prefix),
     deleteKeys: (keys) => keys.forEach((key) => deleteKey.run(key)),
-    lowerUnlessBlocked: (key, points, blockFrom) =>
-      void lowerUnlessBlocked.run(points, key, blockFrom, Date.now()),
+    lower: (key, points, blockFrom) => void lower.run(points, key, blockFrom, Date.now()),
     // Milliseconds, the library's unit; it reads the time from Date, as the Clock does.
     deleteExpired: () => void deleteExpired.run(Date.now()),
     close: () => {

@@ -149,7 +149,7 @@ export function createRateLimits(deps: {
   function forget(counter: Counter): void {
     const policy: Policy = policies[counter[0]]
     const key = keyOf(counter)
-    limiters().lowerUnlessBlocked(key, checking.get(key) ?? 0, policy.points + BLOCK_MARK / 2)
+    limiters().lower(key, checking.get(key) ?? 0, policy.points + BLOCK_MARK / 2)
     if (policy.doublesUpToSeconds) limiters().deleteKeys([`${ESCALATION_PREFIX}:${key}`])
   }
 
@@ -240,7 +240,12 @@ export function createRateLimits(deps: {
      * new PIN). One DELETE done at once, so the callers, not all async, need not wait.
      */
     reset(policy: PolicyName, subject: string): void {
-      limiters().deleteKeys([`${policy}:${subject}`, `${ESCALATION_PREFIX}:${policy}:${subject}`])
+      const key = `${policy}:${subject}`
+      // The points of attempts still being checked stay paid for: lifting a PIN block during
+      // a burst must not let as many again be checked alongside them.
+      const held = checking.get(key) ?? 0
+      if (held > 0) limiters().lower(key, held, Number.MAX_SAFE_INTEGER)
+      limiters().deleteKeys([...(held > 0 ? [] : [key]), `${ESCALATION_PREFIX}:${key}`])
     },
 
     /** Admin unlock: every counter of `policy` whose subject starts with `subjectPrefix`. */

@@ -34,13 +34,13 @@ const gate = () => {
   const closed = new Promise<void>((resolve) => (open = resolve))
   return { closed, open }
 }
-/** Each argon2 task waits for `until(n)` (n = 1 for the first task); returns the count. */
+/** Each argon2 task waits for `until(n)` (n = 1 for the first) before it queues; returns the count. */
 function holdHashes(until: (call: number) => Promise<void>): () => number {
   const run = t.services.hashQueue.run
   let calls = 0
   t.services.hashQueue.run = (task) => {
     const call = ++calls
-    return run(async () => (await until(call), task()))
+    return until(call).then(() => run(task))
   }
   return () => calls
 }
@@ -90,6 +90,27 @@ describe('the right PIN during a burst of wrong ones', () => {
     const second = await wrongPINs(BURST)
     expect((firstCounts[401] ?? 0) + (second[401] ?? 0)).toBe(5)
     expect(hashes()).toBe(6)
+  })
+})
+
+describe('a password sign-in during a burst of wrong PINs', () => {
+  it('lifts the PIN block but keeps the points of the PINs still being checked', async () => {
+    // Regression: the sign-in deleted the per-person counter with the points of the five
+    // wrong PINs in flight, so five more were checked at once: 10 in all.
+    const hashes = countHashes(t)
+    const attackChecks = gate()
+    const calls = holdHashes((call) => (call <= 5 ? attackChecks.closed : Promise.resolve()))
+    answered = 0
+    const first = wrongPINs(0)
+    await waitFor(() => answered + calls() === BURST)
+    await login(t, 'alice')
+    const second = await wrongPINs(BURST)
+    attackChecks.open()
+    expect({ first: await first, second }).toEqual({
+      first: { 401: 5, 429: BURST - 5 },
+      second: { 429: BURST },
+    })
+    expect(hashes()).toBe(5 + 1)
   })
 })
 
