@@ -74,9 +74,11 @@ export async function forwardAuthRows(): Promise<Row[]> {
     await requestsPerSecond(`${server.url}/bare`, { seconds: 1 })
     await requestsPerSecond(url, { seconds: 1, headers })
     let bare = 0
+    let health = 0
     let forward = 0
     for (let round = 0; round < 3; round++) {
       bare += (await requestsPerSecond(`${server.url}/bare`, { seconds: 2 })) / 3
+      health += (await requestsPerSecond(`${server.url}/healthz`, { seconds: 2 })) / 3
       forward += (await requestsPerSecond(url, { seconds: 2, headers })) / 3
     }
     return [
@@ -86,6 +88,12 @@ export async function forwardAuthRows(): Promise<Row[]> {
         value: perSecond(forward),
         ratio: times(forward / bare),
         note: '/ bare Hono route; aim ≥ 0.5×',
+      },
+      {
+        figure: 'GET /healthz (same middleware chain, no lookup)',
+        value: perSecond(health),
+        ratio: times(health / bare),
+        note: '/ bare Hono route: what the chain alone costs',
       },
     ]
   } finally {
