@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import {
   chmodSync,
+  chownSync,
   constants,
   copyFileSync,
   existsSync,
@@ -8,6 +9,7 @@ import {
   mkdirSync,
   renameSync,
   rmSync,
+  statSync,
 } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
@@ -72,6 +74,12 @@ function stage(file: string, staged: string, dataDir: string): void {
     throw new CommandError(`cannot read ${file} (${code}); nothing was changed`)
   }
   chmodSync(staged, 0o600)
+  // Run as root (sudo, docker exec -u 0) for a service that is not: the restored file goes to
+  // whoever owns the data directory, or the service could not open its own database.
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = statSync(dataDir)
+    chownSync(staged, uid, gid)
+  }
 }
 
 function validate(file: string, staged: string, fingerprint: string): void {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ import {
   waitForReadyz,
   type Answer,
 } from '../helpers/live-server.js'
-import { runCLI, type RunningProcess } from '../helpers/process.js'
+import { freePort, runCLI, startProcess, type RunningProcess } from '../helpers/process.js'
 import { packageRoot } from '../../src/package-root.js'
 import { strongSecret } from '../helpers/secrets.js'
 import {
@@ -285,5 +285,30 @@ describe('user import of a file that is not valid JSON', () => {
     expect(result.code).toBe(1)
     expect(result.output).toMatch(/not valid JSON/)
     expect(result.output).not.toContain(hash.slice(-6))
+  })
+})
+
+describe.skipIf(process.getuid?.() !== 0)('restore run as root for a service that is not', () => {
+  it('leaves the database owned by the service, which starts on it', async () => {
+    const SERVICE_UID = 1000
+    const cwd = tempDir()
+    chmodSync(cwd, 0o755)
+    const dataDir = join(cwd, 'data')
+    mkdirSync(dataDir, { mode: 0o700 })
+    chownSync(dataDir, SERVICE_UID, SERVICE_UID)
+    const env = ownerEnv(dataDir)
+    const asService = async () => {
+      const running = startProcess(env, { cwd, port: await freePort(), uid: SERVICE_UID })
+      servers.push(running)
+      await running.waitForLog('ready')
+      return running
+    }
+    await stopServer(await asService())
+    const copy = join(cwd, 'copy.db')
+    expect((await runCLI(['backup', copy], env, cwd)).code).toBe(0)
+    // `sudo hail-mary-auth restore …` on the NAS, or `docker exec -u 0`.
+    expect((await runCLI(['restore', copy], env, cwd)).code).toBe(0)
+    expect(statSync(join(dataDir, 'auth.db')).uid).toBe(SERVICE_UID)
+    await stopServer(await asService())
   })
 })
