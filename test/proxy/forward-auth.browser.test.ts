@@ -171,6 +171,8 @@ describe.each(['caddy', 'nginx'] as const)('forward auth through %s', (name) => 
       'remote-user': 'owner',
       'remote-groups': 'admins',
       'remote-email': 'boss@evil.example',
+      // PHP and Python apps read Remote_User as the same HTTP_REMOTE_USER.
+      remote_user: 'owner',
       accept: 'text/html',
     }
     const signedIn = await rawGet(port, 'photos.home.test', {
