@@ -148,7 +148,8 @@ describe('the web UI in Chromium', () => {
 
   it('lets the admin add a member (after a password + recovery-code sign-in)', async () => {
     await page.goto(`${base}/ui/members`)
-    expect(await page.locator('body').innerText()).toContain('forbidden') // a PIN session may not
+    // A PIN session may not: the same 403 step_up_required as the API's admin routes.
+    expect(await page.locator('body').innerText()).toContain('step_up_required')
     await page.goto(`${base}/ui/account`)
     await signOut()
     await page.getByLabel('Username').fill('owner')
@@ -161,7 +162,7 @@ describe('the web UI in Chromium', () => {
     await page.getByRole('link', { name: 'Members' }).click()
     await page.getByLabel('Username').fill('kid')
     await page.getByLabel('Display name').fill('The Kid')
-    await page.getByRole('button', { name: 'Add' }).click()
+    await page.getByRole('button', { name: 'Add member' }).click()
     await page.locator('#reset-code').waitFor()
     expect(await page.locator('#reset-code').innerText()).toMatch(/^[A-Za-z0-9_-]{43}$/)
     await expectText(page.locator('tbody'), 'The Kid')

@@ -95,7 +95,7 @@ export function MembersPage(
             <option value="admin">admin</option>
           </select>
         </p>
-        <button type="submit">Add</button>
+        <button type="submit">Add member</button>
       </form>
       <h2>Add a group</h2>
       <p>
