@@ -8,6 +8,8 @@ export interface ChildServer {
   command<T>(cmd: string, args?: Record<string, unknown>): Promise<T>
   /** Resident and peak resident memory of the child, in bytes (Linux /proc). */
   memory(): { rss: number; peak: number }
+  /** CPU time the child has used so far (user + system), in milliseconds (Linux /proc). */
+  cpuMs(): number
   stop(): Promise<void>
 }
 
@@ -17,8 +19,11 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
     env: { ...process.env, BENCH_ENV: JSON.stringify(env) },
     // e.g. BENCH_CHILD_ARGV="--cpu-prof" to profile the server under load
     execArgv: process.env.BENCH_CHILD_ARGV?.split(' ').filter(Boolean) ?? [],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'], // stdout: the server's log lines
+    // stdout: the server's log lines into a pipe this process drains, as a container's log
+    // driver does (a write to /dev/null would make a synchronous log line look free)
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   })
+  child.stdout!.resume()
   let nextId = 1
   const pending = new Map<number, (result: unknown) => void>()
   child.on('message', (message: { id: number; result: unknown }) => {
@@ -44,6 +49,10 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
       const kib = (field: string) =>
         Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0)
       return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 }
+    },
+    cpuMs() {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10 // clock ticks of 10 ms
     },
     async stop() {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
