@@ -1,9 +1,6 @@
-import { and, eq, ne } from 'drizzle-orm'
 import type { DB } from '../db/client.js'
-import { users } from '../db/schema.js'
-import { conflict, invalidRequest } from '../errors.js'
 import type { Audit, RequestContext } from './audit.js'
-import { requireUser, type Actor } from './household.js'
+import { requireUser } from './household.js'
 import type { UserRow, Users } from './users.js'
 
 /**
@@ -17,31 +14,9 @@ export interface EmailDeps {
   audit: Audit
 }
 
-const EMAIL_MAX = 254
-
-/** Lower-cased and trimmed, so the unique index compares addresses case-insensitively. */
-function normalizeEmail(email: string | null): string | null {
-  if (email === null) return null
-  const normalized = email.trim().toLowerCase()
-  if (normalized.length === 0) return null
-  if (normalized.length > EMAIL_MAX || !/^[^\s@]+@[^\s@]+$/.test(normalized)) {
-    throw invalidRequest('email: must be an email address of at most 254 characters')
-  }
-  return normalized
-}
-
 function setEmail(deps: EmailDeps, user: UserRow, email: string | null, verified: boolean) {
-  const address = normalizeEmail(email)
   return deps.db.transaction(() => {
-    if (address !== null) {
-      const taken = deps.db
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.email, address), ne(users.id, user.id)))
-        .get()
-      if (taken) throw conflict('That email address belongs to someone else.')
-    }
-    deps.users.update(user.id, { email: address, emailVerified: address !== null && verified })
+    deps.users.assignEmail(user.id, email, verified)
     return requireUser(deps, user.id)
   })
 }
@@ -55,23 +30,5 @@ export function setOwnEmail(
 ): UserRow {
   const updated = setEmail(deps, user, email, false)
   deps.audit.record({ type: 'user.email_changed', userId: user.id, actorId: user.id, context })
-  return updated
-}
-
-/** An admin's change: the admin vouches for the address, so it counts as verified. */
-export function setMemberEmail(
-  deps: EmailDeps,
-  userId: string,
-  email: string | null,
-  actor: Actor,
-): UserRow {
-  const updated = setEmail(deps, requireUser(deps, userId), email, true)
-  deps.audit.record({
-    type: 'user.email_changed',
-    userId,
-    actorId: actor.id,
-    context: actor.context,
-    detail: { verified: updated.emailVerified },
-  })
   return updated
 }

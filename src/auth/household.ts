@@ -115,6 +115,8 @@ export async function updateMember(
     role?: Role | undefined
     disabled?: boolean | undefined
     displayName?: string | undefined
+    /** Set by an admin, so verified (API §7); null clears it. */
+    email?: string | null | undefined
   },
   actor: Actor,
 ): Promise<UserRow> {
@@ -133,6 +135,8 @@ export async function updateMember(
     if (displayName !== undefined && (displayName.length === 0 || displayName.length > 64)) {
       throw invalidRequest('display_name: must be 1–64 characters')
     }
+    // In the same commit as the rest: a PATCH is applied whole or not at all.
+    if (changes.email !== undefined) deps.users.assignEmail(id, changes.email, true)
     deps.users.update(id, {
       ...(changes.role !== undefined ? { role: changes.role } : {}),
       ...(changes.disabled !== undefined ? { disabled: changes.disabled } : {}),
@@ -154,6 +158,18 @@ export async function updateMember(
       ...(displayName !== undefined && displayName !== user.displayName
         ? { display_name: displayName }
         : {}),
+    }
+    if (changes.email !== undefined) {
+      deps.audit.record({
+        type: 'user.email_changed',
+        userId: id,
+        actorId: actor.id,
+        context: actor.context,
+        detail: { verified: changes.email !== null && changes.email.trim() !== '' },
+      })
+      if (Object.keys(detail).length === 0 && changes.displayName === undefined) {
+        return requireUser(deps, id)
+      }
     }
     const type =
       'disabled' in detail

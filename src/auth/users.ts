@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { and, count, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, lt, ne, or, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
 import { users } from '../db/schema.js'
@@ -42,6 +42,19 @@ export function newUserRow(input: {
 }
 
 export type Users = ReturnType<typeof createUsers>
+
+const EMAIL_MAX = 254
+
+/** Lower-cased and trimmed, so the unique index compares addresses case-insensitively. */
+function normalizeEmail(email: string | null): string | null {
+  if (email === null) return null
+  const normalized = email.trim().toLowerCase()
+  if (normalized.length === 0) return null
+  if (normalized.length > EMAIL_MAX || !/^[^\s@]+@[^\s@]+$/.test(normalized)) {
+    throw invalidRequest('email: must be an email address of at most 254 characters')
+  }
+  return normalized
+}
 
 /** What may change on a user row; ids, usernames and creation times never do. */
 export type UserChanges = Partial<Omit<UserRow, 'id' | 'username' | 'createdAt' | 'updatedAt'>>
@@ -126,6 +139,31 @@ export function createUsers(deps: {
     update(userId: string, changes: UserChanges): void {
       db.update(users)
         .set({ ...changes, updatedAt: unixSeconds(clock) })
+        .where(eq(users.id, userId))
+        .run()
+    },
+
+    /**
+     * Sets or clears the email address (API §7): lower-cased, unique whatever its case,
+     * `email_verified` only when an admin vouches for it. 400 for a malformed address, 409
+     * when it belongs to someone else.
+     */
+    assignEmail(userId: string, email: string | null, verified: boolean): void {
+      const address = normalizeEmail(email)
+      if (address !== null) {
+        const taken = db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.email, address), ne(users.id, userId)))
+          .get()
+        if (taken) throw conflict('That email address belongs to someone else.')
+      }
+      db.update(users)
+        .set({
+          email: address,
+          emailVerified: address !== null && verified,
+          updatedAt: unixSeconds(clock),
+        })
         .where(eq(users.id, userId))
         .run()
     },

@@ -68,3 +68,25 @@ describe('PATCH /v1/admin/users/:id {"email"}', () => {
     expect(t.services.users.findById(bob.id)).toMatchObject({ email: null, displayName: 'Bob' })
   })
 })
+
+describe('PATCH /v1/admin/users/:id with an email and other changes', () => {
+  // Regression: the email was written first, in its own commit; a refused role change left
+  // it changed.
+  it('applies the whole PATCH or none of it', async () => {
+    const alice = t.services.users.findByUsername('alice')!
+    const refused = await t.call('PATCH', `/v1/admin/users/${alice.id}`, {
+      token: admin,
+      json: { email: 'alice@home.arpa', role: 'member' }, // the last admin: 409
+    })
+    expect(await errorOf(refused)).toEqual({ status: 409, error: 'conflict' })
+    expect(t.services.users.findById(alice.id)!.email).toBeNull()
+    const bob = await addUser(t, 'bob')
+    const both = await t.call('PATCH', `/v1/admin/users/${bob.id}`, {
+      token: admin,
+      json: { email: 'bob@home.arpa', display_name: 'Bobby' },
+    })
+    expect(await both.json()).toMatchObject({
+      user: { email: 'bob@home.arpa', email_verified: true, display_name: 'Bobby' },
+    })
+  })
+})

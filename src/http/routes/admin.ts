@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import { unlockUser } from '../../auth/admin.js'
-import { setMemberEmail } from '../../auth/email.js'
 import type { Groups } from '../../auth/groups.js'
 import {
   addMember,
@@ -55,16 +54,16 @@ export function adminRoutes(deps: AdminRouteDeps): Hono<AppEnv> {
 
   routes.patch('/admin/users/:id', async (c) => {
     const body = await parseBody(c, memberUpdateBody)
-    const changes = { role: body.role, disabled: body.disabled, displayName: body.display_name }
-    const hasChanges = Object.values(changes).some((v) => v !== undefined)
-    if (!hasChanges && body.email === undefined)
+    const changes = {
+      role: body.role,
+      disabled: body.disabled,
+      displayName: body.display_name,
+      email: body.email,
+    }
+    if (Object.values(changes).every((v) => v === undefined))
       throw invalidRequest('body: send role, disabled, display_name or email', 'body')
     const actor = actorOf(c, body.current_password)
-    const id = c.req.param('id')
-    // The email first: its 409 (a duplicate) comes before any other change is made.
-    let user = body.email === undefined ? null : setMemberEmail(deps, id, body.email, actor)
-    if (hasChanges) user = await updateMember(deps, id, changes, actor)
-    return c.json({ user: view(user!) })
+    return c.json({ user: view(await updateMember(deps, c.req.param('id'), changes, actor)) })
   })
 
   routes.delete('/admin/users/:id', (c) => {
