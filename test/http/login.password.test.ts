@@ -38,6 +38,7 @@ describe('POST /v1/login/password', () => {
       auth_time: now,
       amr: ['pwd'],
       role: 'admin',
+      groups: [],
       preferred_username: 'alice',
       name: 'Alice',
     })
