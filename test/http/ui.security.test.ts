@@ -244,3 +244,18 @@ describe('a PIN-only session, in both doors', () => {
     expect(t.services.users.findById(kid.id)!.pinHash).not.toBeNull()
   })
 })
+
+describe('one request schema for both doors', () => {
+  it('refuses the same oversized password with 400 in the API and the web UI form', async () => {
+    const long = 'x'.repeat(1025)
+    const api = await t.call('POST', '/v1/login/password', {
+      json: { username: 'alice', password: long },
+    })
+    expect(await errorOf(api)).toEqual({ status: 400, error: 'invalid_request' })
+    const browser = uiBrowser(t)
+    await browser.get('/ui/sign-in')
+    const ui = await browser.post('/ui/sign-in', { username: 'alice', password: long })
+    expect(ui.status).toBe(400)
+    expect(await ui.text()).toContain('password:')
+  })
+})

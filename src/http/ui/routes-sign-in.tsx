@@ -14,7 +14,15 @@ import { parseBody } from '../body.js'
 import type { DepsOf } from '../deps-of.js'
 import { requestContext, type AppEnv } from '../env.js'
 import { householdNetworkOnly } from '../middleware/household-network.js'
-import { passkeyLoginOptionsBody, passkeyLoginVerifyBody } from '../schemas.js'
+import {
+  mfaCodeBody,
+  passkeyLoginOptionsBody,
+  passkeyLoginVerifyBody,
+  passwordLoginBody,
+  quickLoginBody,
+  resetBody,
+  setupBody,
+} from '../schemas.js'
 import {
   HouseholdPage,
   ResetPage,
@@ -26,6 +34,7 @@ import { createProxyReturn, type ProxyReturnDeps } from './proxy-return.js'
 import {
   attempt,
   checkedReturnTo,
+  formAs,
   formValue,
   pageBase,
   render,
@@ -97,11 +106,7 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
     attempt(
       c,
       async () => {
-        const input = {
-          code: formValue(c, 'code'),
-          username: formValue(c, 'username'),
-          password: formValue(c, 'password'),
-        }
+        const input = formAs(c, setupBody)
         const user = await redeemSetupCode(deps, input, requestContext(c))
         const detail = { method: 'setup' }
         startBrowserSession(c, await deps.issuer.signIn(user, ['pwd'], requestContext(c), detail))
@@ -132,7 +137,7 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
     return attempt(
       c,
       async () => {
-        const input = { username, password: formValue(c, 'password') }
+        const input = formAs(c, passwordLoginBody)
         const result = await loginWithPassword(deps, input, requestContext(c))
         return signedInOrSecondStep(c, result, returnTo)
       },
@@ -152,7 +157,8 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
       return attempt(
         c,
         async () => {
-          const input = { mfaToken, code: formValue(c, 'code') }
+          const body = formAs(c, mfaCodeBody)
+          const input = { mfaToken: body.mfa_token, code: body.code }
           const result = await complete(deps, input, requestContext(c))
           return signedInOrSecondStep(c, result, returnTo)
         },
@@ -200,7 +206,8 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
     return attempt(
       c,
       async () => {
-        const input = { userId, pin: formValue(c, 'pin') }
+        const body = formAs(c, quickLoginBody)
+        const input = { userId: body.user_id, pin: body.pin }
         startBrowserSession(c, await loginWithPIN(deps, input, requestContext(c)))
         return c.redirect('/ui/account', 303)
       },
@@ -220,10 +227,8 @@ export function uiSignInRoutes(deps: UISignInDeps & UIShell): Hono<AppEnv> {
     attempt(
       c,
       async () => {
-        const input = {
-          code: formValue(c, 'code').trim(),
-          newPassword: formValue(c, 'new_password'),
-        }
+        const body = formAs(c, resetBody)
+        const input = { code: body.code, newPassword: body.new_password }
         await redeemResetCode(deps, input, requestContext(c))
         const message = { kind: 'info' as const, text: 'Password set. Sign in with it now.' }
         return render(c, <SignInPage {...base(c)} returnTo={null} message={message} />)

@@ -9,7 +9,8 @@ import type { Config } from '../../config.js'
 import { AuthError, forbidden, invalidRequest, type ErrorCode } from '../../errors.js'
 import type { Proof } from '../../auth/recent-sign-in.js'
 import type { SecretKeys } from '../../secret-keys.js'
-import { readForm } from '../body.js'
+import type { z } from 'zod'
+import { readForm, validate } from '../body.js'
 import type { AppEnv, SignedIn } from '../env.js'
 import type { UICookies } from './cookies.js'
 
@@ -116,6 +117,16 @@ function sameText(a: string, b: string): boolean {
 }
 
 export const formValue = (c: UIContext, name: string) => c.get('form')?.get(name) ?? ''
+
+/**
+ * The posted form, checked by the same request schema as the JSON API's body (an empty
+ * field counts as left out), so a field's rules cannot drift between the two doors.
+ */
+export function formAs<T extends z.ZodType>(c: UIContext, schema: T): z.infer<T> {
+  const fields: Record<string, string> = {}
+  for (const [name, value] of c.get('form') ?? []) if (value !== '') fields[name] = value
+  return validate(schema, fields)
+}
 
 /**
  * `return_to` only to this service's own pages (the web UI, an OIDC authorization waiting for
