@@ -35,7 +35,9 @@ describe('X-Request-Id (property)', () => {
         requestId,
         fc.constantFrom(['GET', '/v1/me'], ['POST', '/v1/login/password'], ['GET', '/healthz']),
         async (given, [method, path]) => {
-          const sent = given.trim() // what any HTTP stack hands on: outer whitespace is not part of it
+          // What any HTTP stack hands on: outer spaces and tabs are not part of a header value.
+          // (Not String#trim, which also strips U+00A0, a byte HTTP keeps.)
+          const sent = given.replace(/^[ \t]+|[ \t]+$/g, '')
           const response = await t.call(method!, path!, {
             headers: { 'x-request-id': given },
             ...(method === 'POST' ? { json: { username: 'nobody', password: 'x' } } : {}),
@@ -51,7 +53,8 @@ describe('X-Request-Id (property)', () => {
           expect(logged?.req_id).toBe(echoed)
         },
       ),
-      { numRuns: 200 },
+      // The pinned example failed once, when this test's model trimmed like String#trim.
+      { numRuns: 200, examples: [['0\u00a0', ['GET', '/v1/me']]] },
     )
   })
 })
