@@ -1,4 +1,5 @@
-import { createApp, createStartingApp, type App } from './app.js'
+import { createApp } from './app.js'
+import { createStartingApp, type App } from './http/shell.js'
 import { createMetrics } from './metrics.js'
 import { closeDatabase } from './db/client.js'
 import type { Services } from './services.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createStartingApp } from '../../src/app.js'
+import { createStartingApp } from '../../src/http/shell.js'
 import { createLogger } from '../../src/logger.js'
 import { createReadiness } from '../../src/readiness.js'
 import { createTestApp } from '../helpers/app.js'

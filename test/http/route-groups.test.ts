@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createShell } from '../../src/app.js'
+import { createShell } from '../../src/http/shell.js'
 import { createGuards } from '../../src/http/middleware/bearer.js'
 import { adminRoutes } from '../../src/http/routes/admin.js'
 import { adminAppRoutes } from '../../src/http/routes/admin-apps.js'

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { DrizzleQueryError } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { createShell } from '../../src/app.js'
+import { createShell } from '../../src/http/shell.js'
 import { createLogger } from '../../src/logger.js'
 import { createReadiness } from '../../src/readiness.js'
 
