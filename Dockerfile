@@ -16,8 +16,12 @@ ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY build ./build
 COPY src ./src
 COPY bench ./bench
+# dist/server: the server, the CLI and the healthcheck bundled by esbuild (build/bundle.mjs),
+# one file each plus the chunks loaded on first use; argon2 and better-sqlite3 stay in
+# node_modules (native).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # What the runtime never loads: better-sqlite3's object files, static library, test extension
 # and bundled SQLite sources (only build/Release/better_sqlite3.node is required), and the
@@ -44,7 +48,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/server ./dist/server
 COPY --from=build /app/dist/ui ./dist/ui
 COPY migrations ./migrations
 RUN mkdir -p /data && chown node:node /data
@@ -54,7 +58,7 @@ EXPOSE 3100
 # Asks /readyz at AUTH_HOST:AUTH_PORT (0.0.0.0 and :: mean the loopback). Podman keeps this only
 # when building with --format docker.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "dist/src/healthcheck.js"]
+  CMD ["node", "dist/server/healthcheck.js"]
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/src/cli/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/server/cli.js"]
 CMD ["serve"]

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +11,16 @@ import { median } from './harness.js'
 import { ms, times, type Row } from './rows.js'
 
 const RUNS = 3
+
+/** The file `npm start` runs (package.json's start script, `node <file>`): what ships. */
+export function startScript(): string {
+  const { scripts } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const file = /^node (\S+)$/.exec(scripts.start)?.[1]
+  if (!file) throw new Error(`npm start is not \`node <file>\`: ${scripts.start}`)
+  return file
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -60,7 +70,7 @@ async function timeToReady(script: string, env: Record<string, string>): Promise
 /** A database of 10 000 users and 100 000 audit rows, made by the service's own migrations. */
 async function bigDatabase(secret: string): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hma-bench-big-'))
-  await timeToReady('dist/src/main.js', { AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret })
+  await timeToReady(startScript(), { AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret })
   const sqlite = new BetterSqlite3(join(dataDir, 'auth.db'))
   const hash = await argon2.hash('a shared bench password', { type: argon2.argon2id })
   const now = Math.floor(Date.now() / 1000)
@@ -94,17 +104,13 @@ export async function coldStartRows(): Promise<Row[]> {
     const empty: number[] = []
     for (let i = 0; i < RUNS; i++) {
       bare.push(await timeToReady('dist/bench/bare-start.js', { AUTH_DATA_DIR: fresh() }))
-      empty.push(
-        await timeToReady('dist/src/main.js', { AUTH_DATA_DIR: fresh(), AUTH_SECRET: secret }),
-      )
+      empty.push(await timeToReady(startScript(), { AUTH_DATA_DIR: fresh(), AUTH_SECRET: secret }))
     }
     const big = await bigDatabase(secret)
     dirs.push(big)
     const loaded: number[] = []
     for (let i = 0; i < RUNS; i++) {
-      loaded.push(
-        await timeToReady('dist/src/main.js', { AUTH_DATA_DIR: big, AUTH_SECRET: secret }),
-      )
+      loaded.push(await timeToReady(startScript(), { AUTH_DATA_DIR: big, AUTH_SECRET: secret }))
     }
     return [
       { figure: 'cold start, bare Hono + SQLite + migrations', value: ms(median(bare)) },

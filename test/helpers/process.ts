@@ -24,7 +24,7 @@ export async function freePort(): Promise<number> {
   })
 }
 
-/** Starts the built service (`dist/`, made by `npm test` before vitest) as a real process. */
+/** Starts the built service (`dist/server/`, made by `npm test` first) as a real process. */
 export function startProcess(
   env: Record<string, string>,
   options: {
@@ -35,11 +35,15 @@ export function startProcess(
     input?: string
     /** Run as this uid (and the same gid): what a NAS's mismatched owners do to the service. */
     uid?: number
+    /** The folder holding dist/ (default: this checkout), e.g. a copy laid out as the image. */
+    root?: string
   },
 ): RunningProcess {
-  const entry = options.entry === 'cli' ? 'dist/src/cli/main.js' : 'dist/src/main.js'
+  // What ships (build/bundle.mjs), as `npm start`, the image and `bin` run it.
+  const entry = options.entry === 'cli' ? 'dist/server/cli.js' : 'dist/server/main.js'
   const port = options.port ?? 0
-  const child = spawn(process.execPath, [join(packageRoot(), entry), ...(options.args ?? [])], {
+  const script = join(options.root ?? packageRoot(), entry)
+  const child = spawn(process.execPath, [script, ...(options.args ?? [])], {
     cwd: options.cwd,
     env: {
       PATH: process.env.PATH ?? '',

@@ -102,7 +102,7 @@ function cliArgsOf(words: string[]): string[] | null {
   if (words[0] === 'npm' && words[1] === 'run' && words[2] === 'cli' && cli === 3) {
     return upTo(words.slice(4))
   }
-  const script = words.indexOf('dist/src/cli/main.js')
+  const script = words.indexOf('dist/server/cli.js')
   if (script > 0 && words[script - 1] === 'node') return upTo(words.slice(script + 1))
   if (words[0] === 'docker' && words[1] === 'run') {
     const image = words.indexOf('hail-mary-auth')

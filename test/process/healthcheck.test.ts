@@ -11,7 +11,7 @@ import { waitForOutput } from '../helpers/wait-for-output.js'
 
 // Spawned asynchronously: a blocking spawn would stop this process's stand-in server answering.
 async function healthcheck(env: Record<string, string>): Promise<number | null> {
-  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/healthcheck.js')], {
+  const child = spawn(process.execPath, [join(packageRoot(), 'dist/server/healthcheck.js')], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: 'ignore',
   })

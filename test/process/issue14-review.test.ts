@@ -175,7 +175,7 @@ describe.skipIf(!mountsAvailable())('every write on a disk that is full', () => 
 
 /** `docker compose run --rm auth restore …` runs the CLI as pid 1, every time. */
 function restoreAsPidOne(file: string, env: Record<string, string>, cwd: string) {
-  const cli = join(packageRoot(), 'dist/src/cli/main.js')
+  const cli = join(packageRoot(), 'dist/server/cli.js')
   const run = spawnSync(
     'unshare',
     ['-p', '-f', '--mount-proc', process.execPath, cli, 'restore', file],
@@ -222,7 +222,7 @@ describe.skipIf(!straceWorks())('restore killed at each of its renames and links
     expect((await runCLI(['backup', copy], env, cwd)).code).toBe(0)
 
     // SIGKILL on entry to the 1st, 2nd, 3rd… rename or link the restore makes (strace).
-    const cli = join(packageRoot(), 'dist/src/cli/main.js')
+    const cli = join(packageRoot(), 'dist/server/cli.js')
     for (let step = 1; step <= 4; step++) {
       const inject = `inject=rename,link:error=EIO:signal=KILL:when=${step}`
       spawnSync(

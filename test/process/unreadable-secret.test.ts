@@ -14,7 +14,7 @@ const NOBODY = 65_534
 const isRoot = process.getuid?.() === 0
 
 async function serveAsNobody(env: Record<string, string>, cwd: string) {
-  const child = spawn(process.execPath, [join(packageRoot(), 'dist/src/main.js')], {
+  const child = spawn(process.execPath, [join(packageRoot(), 'dist/server/main.js')], {
     cwd,
     uid: NOBODY,
     gid: NOBODY,

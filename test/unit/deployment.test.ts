@@ -45,11 +45,27 @@ describe('Dockerfile', () => {
       .filter((i) => i.keyword === 'COPY')
       .map((i) => i.args)
     expect(copies).toContain('--from=build /app/node_modules ./node_modules')
-    expect(copies).toContain('--from=build /app/dist/src ./dist/src')
+    // the bundle (build/bundle.mjs): server, CLI and healthcheck; dist/src is not shipped
+    expect(copies).toContain('--from=build /app/dist/server ./dist/server')
+    expect(copies).not.toContain('--from=build /app/dist/src ./dist/src')
     expect(copies).toContain('--from=build /app/dist/ui ./dist/ui') // the web UI's script and styles
     expect(copies).toContain('migrations ./migrations')
     expect(existsSync(join(packageRoot(), 'src/healthcheck.ts'))).toBe(true)
     expect(read('Dockerfile')).toContain('npm prune --omit=dev')
+  })
+
+  it('runs the bundle (build/bundle.mjs) as npm start and bin do: entry point and healthcheck', () => {
+    const runtime = dockerInstructions(read('Dockerfile'))
+    const args = (keyword: string) => runtime.filter((i) => i.keyword === keyword).at(-1)?.args
+    expect(args('ENTRYPOINT')).toBe('["/usr/bin/tini", "--", "node", "dist/server/cli.js"]')
+    expect(args('HEALTHCHECK')).toContain('CMD ["node", "dist/server/healthcheck.js"]')
+    const manifest = JSON.parse(read('package.json')) as {
+      scripts: Record<string, string>
+      bin: Record<string, string>
+    }
+    expect(manifest.scripts.start).toBe('node dist/server/main.js')
+    expect(manifest.bin['hail-mary-auth']).toBe('dist/server/cli.js')
+    expect(manifest.scripts.build).toContain('npm run build:server')
   })
 
   it('keeps build context small and secret-free (.dockerignore)', () => {

@@ -1,0 +1,54 @@
+import { cpSync, mkdirSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { packageRoot } from '../../src/package-root.js'
+import { PASSWORD } from '../helpers/fixtures.js'
+import { send } from '../helpers/live-server.js'
+import { freePort, startProcess } from '../helpers/process.js'
+import { strongSecret } from '../helpers/secrets.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+/** A folder laid out as the image's /app: the bundle, the UI, migrations, package.json. */
+function imageLayout(): string {
+  const root = packageRoot()
+  const app = tempDir('hma-image-')
+  mkdirSync(join(app, 'dist'))
+  for (const path of ['dist/server', 'dist/ui', 'migrations', 'package.json'])
+    cpSync(join(root, path), join(app, path), { recursive: true })
+  // The image ships node_modules too; the bundle needs only its native modules from there.
+  symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'))
+  return app
+}
+
+describe('the bundle (dist/server/main.js, what `npm start` and the image run)', () => {
+  it('serves from the image layout without dist/src: ready, a sign-in, the lazily loaded pages and OIDC provider, exit 0 on SIGTERM', async () => {
+    const server = startProcess(
+      {
+        AUTH_SECRET: strongSecret(),
+        AUTH_DATA_DIR: tempDir(),
+        AUTH_INITIAL_ADMIN_USERNAME: 'owner',
+        AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
+      },
+      { cwd: tempDir(), port: await freePort(), root: imageLayout() },
+    )
+    try {
+      await server.waitForLog('ready')
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200)
+      const signIn = await send(server.url, 'POST', '/v1/login/password', {
+        username: 'owner',
+        password: PASSWORD,
+      })
+      expect(signIn.status).toBe(200)
+      expect(signIn.body.access_token).toEqual(expect.any(String))
+      const page = await fetch(`${server.url}/ui/sign-in`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('<form')
+      const discovery = await fetch(`${server.url}/.well-known/openid-configuration`)
+      expect(discovery.status).toBe(200)
+      expect(((await discovery.json()) as { jwks_uri: string }).jwks_uri).toMatch(/jwks/)
+    } finally {
+      server.child.kill('SIGTERM')
+    }
+    expect(await server.exited).toEqual({ code: 0, signal: null })
+  })
+})
