@@ -61,14 +61,18 @@ async function completeWith(
     throw invalidCredentials()
   }
   await payment.succeeded()
-  finishMFA(deps.codes, input.mfaToken)
-  const tokens = await deps.issuer.signIn(user, twoFactorAMR(pending.amr, 'otp'), context, {
-    method,
-    mfa: true,
-  })
   // A complete password sign-in (tokens issued) lifts a PIN block (API §6).
-  deps.pins.resetFailures(user, 'password', context)
-  return tokens
+  return deps.issuer.signIn(
+    user,
+    twoFactorAMR(pending.amr, 'otp'),
+    context,
+    { method, mfa: true },
+    {
+      // Used up in the session's own commit: a token used meanwhile writes nothing.
+      inCommit: () => finishMFA(deps.codes, input.mfaToken),
+      afterCommit: () => deps.pins.resetFailures(user, 'password', context),
+    },
+  )
 }
 
 export function loginWithTOTP(

@@ -65,7 +65,17 @@ export async function loginWithPIN(
     throw invalidCredentials()
   }
   await payment.succeeded()
-  // Read again after argon2: a failure that ran meanwhile may have disabled the PIN.
-  if (!deps.pins.acceptCorrect(usable.id)) throw pinDisabled()
-  return deps.issuer.signIn(usable, ['pin'], context, { method: 'pin' })
+  return deps.issuer.signIn(
+    usable,
+    ['pin'],
+    context,
+    { method: 'pin' },
+    {
+      // Read again after argon2, in the sign-in's own commit: a failure that ran meanwhile
+      // may have disabled the PIN, and then nothing is written.
+      inCommit: () => {
+        if (!deps.pins.acceptCorrect(usable.id)) throw pinDisabled()
+      },
+    },
+  )
 }

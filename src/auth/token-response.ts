@@ -42,12 +42,12 @@ export function createIssuer(deps: {
     })
   }
 
-  async function respond(
+  function tokensOf(
     user: UserRow,
     session: SessionRow,
     refresh: { refreshToken: string; refreshExpiresIn: number },
-  ): Promise<IssuedTokens> {
-    const access = await accessFor(user, session)
+    access: { token: string; expiresIn: number },
+  ): IssuedTokens {
     return {
       kind: 'tokens',
       accessToken: access.token,
@@ -59,29 +59,50 @@ export function createIssuer(deps: {
     }
   }
 
+  async function respond(
+    user: UserRow,
+    session: SessionRow,
+    refresh: { refreshToken: string; refreshExpiresIn: number },
+  ): Promise<IssuedTokens> {
+    return tokensOf(user, session, refresh, await accessFor(user, session))
+  }
+
   return {
     respond,
     /**
      * A new session for a user who just proved `amr`, with its `login.succeeded` audit event
-     * in the same transaction: one durable commit (one fsync) instead of two.
+     * in the same transaction: one durable commit (one fsync). The access token is signed in
+     * libuv's pool while that commit holds this thread, and handed out only once it is durable.
+     * `inCommit` writes more into the same transaction (and may throw to write nothing);
+     * `afterCommit` is synchronous work that follows a complete sign-in, done while the
+     * signature finishes.
      */
     async signIn(
       user: UserRow,
       amr: AMR[],
       context: RequestContext,
       detail: Record<string, unknown>,
+      also: { inCommit?: () => void; afterCommit?: () => void } = {},
     ): Promise<IssuedTokens> {
-      const created = deps.db.transaction(() => {
-        deps.audit.record({ type: 'login.succeeded', userId: user.id, context, detail })
-        return deps.sessions.create({
-          userId: user.id,
-          amr,
-          authTime: unixSeconds(deps.clock),
-          address: context.address,
-          userAgent: context.userAgent?.slice(0, 256) ?? null,
-        })
+      const session = deps.sessions.draft({
+        userId: user.id,
+        amr,
+        authTime: unixSeconds(deps.clock),
+        address: context.address,
+        userAgent: context.userAgent?.slice(0, 256) ?? null,
       })
-      return respond(user, created.session, created)
+      const signing = accessFor(user, session)
+      // Awaited below; when the commit throws, its result is dropped unseen.
+      signing.catch(() => undefined)
+      // jose reaches the pool after a few promise turns: let it, before the commit blocks.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      const refresh = deps.db.transaction(() => {
+        also.inCommit?.()
+        deps.audit.record({ type: 'login.succeeded', userId: user.id, context, detail })
+        return deps.sessions.write(session)
+      })
+      also.afterCommit?.()
+      return tokensOf(user, session, refresh, await signing)
     },
   }
 }

@@ -79,6 +79,13 @@ export function createUsers(deps: {
     .from(users)
     .where(eq(users.username, sql.placeholder('username')))
     .prepare()
+  // A correct PIN resets its count on every quick sign-in.
+  const acceptPINOf = db
+    .update(users)
+    .set({ pinFailures: 0 })
+    .where(and(eq(users.id, sql.placeholder('id')), eq(users.pinDisabled, false)))
+    .returning({ id: users.id })
+    .prepare()
   const findById = (id: string) => byId.get({ id }) ?? null
   const findByUsername = (username: string) => byUsername.get({ username }) ?? null
 
@@ -202,13 +209,7 @@ export function createUsers(deps: {
 
     /** Resets the count of a PIN still enabled; false when a failure has disabled it meanwhile. */
     acceptPIN(userId: string): boolean {
-      const row = db
-        .update(users)
-        .set({ pinFailures: 0 })
-        .where(and(eq(users.id, userId), eq(users.pinDisabled, false)))
-        .returning({ id: users.id })
-        .get()
-      return row !== undefined
+      return acceptPINOf.get({ id: userId }) !== undefined
     },
 
     /** Claims a TOTP time step with a conditional UPDATE: of two requests with one code, one wins. */
