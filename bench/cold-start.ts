@@ -12,14 +12,20 @@ import { ms, times, type Row } from './rows.js'
 
 const RUNS = 3
 
-/** The file `npm start` runs (package.json's start script, `node <file>`): what ships. */
-export function startScript(): string {
+/**
+ * What `npm start` runs (package.json's start script, `[NAME=value …] node <file>`): the file
+ * and the environment it sets, so the benches measure what ships.
+ */
+export function startCommand(): { file: string; env: Record<string, string> } {
   const { scripts } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
     scripts: { start: string }
   }
-  const file = /^node (\S+)$/.exec(scripts.start)?.[1]
-  if (!file) throw new Error(`npm start is not \`node <file>\`: ${scripts.start}`)
-  return file
+  const words = scripts.start.split(' ')
+  const node = words.indexOf('node')
+  if (node < 0 || node !== words.length - 2 || words.slice(0, node).some((w) => !w.includes('=')))
+    throw new Error(`npm start is not \`[NAME=value …] node <file>\`: ${scripts.start}`)
+  const env = Object.fromEntries(words.slice(0, node).map((w) => w.split(/=(.*)/s).slice(0, 2)))
+  return { file: words[node + 1]!, env }
 }
 
 export async function freePort(): Promise<number> {
@@ -70,7 +76,8 @@ async function timeToReady(script: string, env: Record<string, string>): Promise
 /** A database of 10 000 users and 100 000 audit rows, made by the service's own migrations. */
 async function bigDatabase(secret: string): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hma-bench-big-'))
-  await timeToReady(startScript(), { AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret })
+  const server = startCommand()
+  await timeToReady(server.file, { ...server.env, AUTH_DATA_DIR: dataDir, AUTH_SECRET: secret })
   const sqlite = new BetterSqlite3(join(dataDir, 'auth.db'))
   const hash = await argon2.hash('a shared bench password', { type: argon2.argon2id })
   const now = Math.floor(Date.now() / 1000)
@@ -99,18 +106,27 @@ export async function coldStartRows(): Promise<Row[]> {
     dirs.push(dir)
     return dir
   }
+  const server = startCommand()
   try {
     const bare: number[] = []
     const empty: number[] = []
     for (let i = 0; i < RUNS; i++) {
       bare.push(await timeToReady('dist/bench/bare-start.js', { AUTH_DATA_DIR: fresh() }))
-      empty.push(await timeToReady(startScript(), { AUTH_DATA_DIR: fresh(), AUTH_SECRET: secret }))
+      empty.push(
+        await timeToReady(server.file, {
+          ...server.env,
+          AUTH_DATA_DIR: fresh(),
+          AUTH_SECRET: secret,
+        }),
+      )
     }
     const big = await bigDatabase(secret)
     dirs.push(big)
     const loaded: number[] = []
     for (let i = 0; i < RUNS; i++) {
-      loaded.push(await timeToReady(startScript(), { AUTH_DATA_DIR: big, AUTH_SECRET: secret }))
+      loaded.push(
+        await timeToReady(server.file, { ...server.env, AUTH_DATA_DIR: big, AUTH_SECRET: secret }),
+      )
     }
     return [
       { figure: 'cold start, bare Hono + SQLite + migrations', value: ms(median(bare)) },

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import BetterSqlite3 from 'better-sqlite3'
 import { packageRoot } from '../src/package-root.js'
-import { freePort, startScript, waitForReady } from './cold-start.js'
+import { freePort, startCommand, waitForReady } from './cold-start.js'
 import { BENCH_PASSWORD } from './harness.js'
 import { times, type Row } from './rows.js'
 
@@ -102,7 +102,8 @@ export async function memoryRows(): Promise<Row[]> {
     AUTH_HASH_CONCURRENCY: '2',
   }
   floodPeople(env, FLOOD)
-  const server = await start(startScript(), env)
+  const { file, env: startEnv } = startCommand()
+  const server = await start(file, { ...startEnv, ...env })
   try {
     const headers = { 'content-type': 'application/json' }
     const one = JSON.stringify({ username: 'flood0', password: BENCH_PASSWORD })

@@ -1,22 +1,22 @@
 // The server, the CLI and the image's healthcheck as one ESM file each (dist/server/), with the
 // modules only some requests need split into chunks loaded on first use (import()). One file
 // instead of ~400 makes the start-up mostly parsing: see bench/README.md (cold start).
-import { rmSync } from 'node:fs'
+import { readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { build } from 'esbuild'
 
 // Native modules stay in node_modules: esbuild cannot bundle a .node file.
 const NATIVE = ['argon2', 'better-sqlite3']
 
-// Chunk names carry a hash: chunks of an earlier build would pile up.
-rmSync('dist/server', { recursive: true, force: true })
+const OUT = 'dist/server'
 
-await build({
+const { metafile } = await build({
   entryPoints: {
     main: 'src/main.ts',
     cli: 'src/cli/main.ts',
     healthcheck: 'src/healthcheck.ts',
   },
-  outdir: 'dist/server',
+  outdir: OUT,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
@@ -38,5 +38,14 @@ await build({
   // The shebang of src/cli/main.ts is kept by esbuild for cli.js (the package's `bin`).
   legalComments: 'none',
   sourcemap: 'linked',
+  metafile: true,
   logLevel: 'warning',
 })
+
+// Chunk names carry a hash: remove those of earlier builds (only after writing this one, so a
+// process starting meanwhile finds a whole bundle).
+const written = new Set(Object.keys(metafile.outputs))
+for (const entry of readdirSync(OUT, { recursive: true, withFileTypes: true })) {
+  const path = join(entry.parentPath ?? entry.path, entry.name)
+  if (entry.isFile() && !written.has(path)) rmSync(path)
+}

@@ -63,9 +63,18 @@ describe('Dockerfile', () => {
       scripts: Record<string, string>
       bin: Record<string, string>
     }
-    expect(manifest.scripts.start).toBe('node dist/server/main.js')
+    expect(manifest.scripts.start).toMatch(/^GLIBC_TUNABLES=\S+ node dist\/server\/main\.js$/)
     expect(manifest.bin['hail-mary-auth']).toBe('dist/server/cli.js')
     expect(manifest.scripts.build).toContain('npm run build:server')
+  })
+
+  it('returns argon2 blocks to the kernel when freed (fixed mmap threshold), as npm start does', () => {
+    const tunables = /GLIBC_TUNABLES=(\S+)/
+    const image = tunables.exec(read('Dockerfile'))?.[1]
+    expect(image).toMatch(/(^|:)glibc\.malloc\.mmap_threshold=4194304(:|$)/)
+    expect(image).toMatch(/(^|:)glibc\.malloc\.hugetlb=1(:|$)/)
+    const manifest = JSON.parse(read('package.json')) as { scripts: Record<string, string> }
+    expect(tunables.exec(manifest.scripts.start ?? '')?.[1]).toBe(image)
   })
 
   it('keeps build context small and secret-free (.dockerignore)', () => {
