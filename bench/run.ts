@@ -1,8 +1,10 @@
 import { cpus, loadavg } from 'node:os'
 import { coldStartRows } from './cold-start.js'
+import { forwardAuthRows } from './forward-auth.js'
 import { httpRateRows } from './http-rates.js'
 import { concurrentLoginRows, loginLatencyRows, totpStepRows } from './login-latency.js'
 import { memoryRows } from './memory.js'
+import { oidcTokenRows } from './oidc-token.js'
 import { refreshRateRows } from './refresh-rate.js'
 import { printTable, type Row } from './rows.js'
 
@@ -13,7 +15,9 @@ const sections: [string, () => Promise<Row[]>][] = [
   ['sign-in, 4 in flight', concurrentLoginRows],
   ['TOTP step', totpStepRows],
   ['refresh rate', refreshRateRows],
+  ['OIDC token endpoint', oidcTokenRows],
   ['HTTP rates', httpRateRows],
+  ['forward auth', forwardAuthRows],
   ['cold start', coldStartRows],
   ['memory', memoryRows],
 ]
@@ -22,8 +26,10 @@ const rows: Row[] = []
 const loadAtStart = loadavg()[0]!.toFixed(2)
 const started = performance.now()
 for (const [name, section] of sections) {
-  process.stderr.write(`bench: ${name}…\n`)
+  const at = performance.now()
+  process.stderr.write(`bench: ${name}…`)
   rows.push(...(await section()))
+  process.stderr.write(` ${((performance.now() - at) / 1000).toFixed(0)} s\n`)
 }
 printTable(rows)
 const load = loadavg().map((n) => n.toFixed(2))
