@@ -34,19 +34,64 @@ export const REDACTED_PATHS = [
 ]
 
 /**
- * Without a destination, lines go to stdout through pino's asynchronous destination: a
- * request does not wait for its log line to reach the pipe (a synchronous write per request
- * cost more than the JWKS answer itself), and lines written meanwhile leave in one write.
- * pino flushes what is still buffered synchronously on process exit (`process.exit` after the
- * SIGTERM drain, or a crash that reaches 'exit'), so no line is lost on shutdown; only a
- * SIGKILL can lose the last few milliseconds of lines.
+ * Without a destination, lines go to the process's stdout (below). Log lines carry the time
+ * to the millisecond, as pino's `isoTime` writes it; lines of the same millisecond share one
+ * formatted time (formatting it cost as much as the rest of the request line).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
     base: { service: 'hail-mary-auth' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOfThisMillisecond,
   }
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }))
+  return pino(options, destination ?? stdoutLines())
+}
+
+let lastMillisecond = -1
+let lastTime = ''
+function isoTimeOfThisMillisecond(): string {
+  const now = Date.now()
+  if (now !== lastMillisecond) {
+    lastMillisecond = now
+    lastTime = `,"time":"${new Date(now).toISOString()}"`
+  }
+  return lastTime
+}
+
+let stdout: DestinationStream | undefined
+
+/**
+ * The process's stdout, shared by its loggers: the lines written during one turn of the event
+ * loop leave together in one synchronous write when the turn ends (`setImmediate`). One write
+ * per line cost more than the JWKS answer itself, and pino's asynchronous destination hands
+ * every write to the libuv pool, which argon2 needs (bench/README.md). No line waits longer
+ * than the turn that logged it, and what is pending at exit (`process.exit` after the SIGTERM
+ * drain, a crash that reaches 'exit') is written synchronously then; only a SIGKILL can lose
+ * the lines of the current turn. Like pino's default destination, a write blocks while the
+ * reader of the pipe is behind: lines are never dropped nor held in growing memory.
+ */
+function stdoutLines(): DestinationStream {
+  if (stdout) return stdout
+  const fd1 = pino.destination({ dest: 1, sync: true })
+  let pending = ''
+  let scheduled = false
+  const flush = () => {
+    scheduled = false
+    if (pending === '') return
+    const lines = pending
+    pending = ''
+    fd1.write(lines)
+  }
+  process.on('exit', flush)
+  stdout = {
+    write(line: string) {
+      pending += line
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(flush)
+      }
+    },
+  }
+  return stdout
 }

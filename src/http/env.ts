@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { VerifiedAccess } from '../auth/access-tokens.js'
 import type { RequestContext } from '../auth/audit.js'
 import type { SessionRow } from '../auth/sessions.js'
@@ -13,7 +13,8 @@ export interface SignedIn {
 
 /** Hono's typed context for this app. */
 export interface AppEnv {
-  Bindings: { incoming?: IncomingMessage }
+  /** @hono/node-server's raw request and response; absent under `app.request()` in tests. */
+  Bindings: { incoming?: IncomingMessage; outgoing?: ServerResponse }
   Variables: {
     requestId: string
     client: ClientAddress

@@ -5,13 +5,9 @@ import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { Readiness } from '../readiness.js'
 import type { AppEnv } from './env.js'
-import { bodySize } from './middleware/body-size.js'
-import { clientAddress } from './middleware/client.js'
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js'
 import { notReadyYet } from './middleware/require-ready.js'
-import { requestId } from './middleware/request-id.js'
-import { requestLog } from './middleware/request-log.js'
-import { securityHeaders } from './middleware/security-headers.js'
+import { requestFrame } from './middleware/request-frame.js'
 import { browserEntryRoutes } from './routes/browser-entry.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
@@ -30,14 +26,7 @@ export type App = Hono<AppEnv>
 /** What every app serves, ready or not: middleware, errors, health, metrics, the favicon. */
 export function createShell({ logger, readiness, trustProxy, metrics, storage }: AppShell): App {
   const app = new Hono<AppEnv>()
-  app.use(
-    '*',
-    requestId(),
-    requestLog(logger, metrics?.metrics),
-    securityHeaders(),
-    clientAddress(trustProxy, logger),
-    bodySize(),
-  )
+  app.use('*', requestFrame({ logger, metrics: metrics?.metrics, trustProxy }))
   app.onError(errorHandler(logger, storage))
   app.notFound(notFoundHandler)
   app.route('/', healthRoutes(readiness))

@@ -1,5 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo'
-import type { MiddlewareHandler } from 'hono'
 import type { CIDR } from '../../limits/cidr.js'
 import {
   FORWARDING_HEADER_NAMES,
@@ -8,34 +6,32 @@ import {
   type ForwardingHeaders,
 } from '../../limits/client-address.js'
 import type { Logger } from '../../logger.js'
-import type { AppEnv } from '../env.js'
 
-/** Resolves the client address once per request (API §6), for every route to use. */
-export function clientAddress(trustProxy: CIDR[], logger: Logger): MiddlewareHandler<AppEnv> {
+const FORWARDING = Object.entries(FORWARDING_HEADER_NAMES) as [keyof ForwardingHeaders, string][]
+
+/** How the request frame reads a request header (lower-case name). */
+export type HeaderOf = (name: string) => string | undefined
+
+/**
+ * Resolves the client address of a request (API §6) from its socket peer and forwarding
+ * headers, and warns once per peer that sends forwarding headers without being trusted.
+ */
+export function clientResolver(trustProxy: CIDR[], logger: Logger) {
   const warned = new Set<string>()
   // Without forwarded headers the answer depends on the peer alone, and a household has few
   // peers: remember them rather than parse the same address on every request.
   const byPeer = new Map<string, ClientAddress>()
-  return async function clientAddressMiddleware(c, next) {
-    let peer: string | undefined
-    try {
-      peer = getConnInfo(c).remote.address
-    } catch {
-      peer = undefined
-    }
+  return function clientOf(peer: string | undefined, header: HeaderOf): ClientAddress {
     const headers: ForwardingHeaders = {}
     let forwarded = false
-    for (const [key, name] of Object.entries(FORWARDING_HEADER_NAMES)) {
-      const value = c.req.header(name)
+    for (const [key, name] of FORWARDING) {
+      const value = header(name)
       if (value === undefined) continue
-      headers[key as keyof ForwardingHeaders] = value
+      headers[key] = value
       forwarded = true
     }
     const known = peer !== undefined && !forwarded ? byPeer.get(peer) : undefined
-    if (known) {
-      c.set('client', known)
-      return next()
-    }
+    if (known) return known
     const client = resolveClientAddress(peer, headers, trustProxy)
     if (client.untrustedProxy && !warned.has(client.untrustedProxy) && warned.size < 1000) {
       warned.add(client.untrustedProxy)
@@ -48,7 +44,6 @@ export function clientAddress(trustProxy: CIDR[], logger: Logger): MiddlewareHan
       if (byPeer.size >= 1000) byPeer.clear()
       byPeer.set(peer, client)
     }
-    c.set('client', client)
-    await next()
+    return client
   }
 }
