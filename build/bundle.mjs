@@ -2,11 +2,41 @@
 // modules only some requests need split into chunks loaded on first use (import()). One file
 // instead of ~400 makes the start-up mostly parsing: see bench/README.md (cold start).
 import { readdirSync, rmSync } from 'node:fs'
+import process from 'node:process'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 
 // Native modules stay in node_modules: esbuild cannot bundle a .node file.
 const NATIVE = ['argon2', 'better-sqlite3']
+
+/**
+ * Two packages export far more than the server uses, in a form esbuild cannot trim: each is
+ * narrowed to what the code imports (a name the code starts to use fails the build, loudly).
+ * rate-limiter-flexible's index requires every store (Redis, Mongo, Postgres …), ~170 KiB;
+ * zod's namespace carries its 50 error-message locales, ~360 KiB (only `en`, zod's default,
+ * is used). Together ~6 MiB resident and their parse time at every start.
+ */
+const NARROWED = {
+  'rate-limiter-flexible': [
+    "export { default as RateLimiterSQLite } from 'rate-limiter-flexible/lib/RateLimiterSQLite.js'",
+    "export { default as RateLimiterRes } from 'rate-limiter-flexible/lib/RateLimiterRes.js'",
+  ],
+  'zod-locales': ["export { default as en } from 'zod/v4/locales/en.js'"],
+}
+const narrow = {
+  name: 'narrow',
+  setup(build) {
+    const to = (path) => ({ path, namespace: 'narrowed' })
+    build.onResolve({ filter: /^rate-limiter-flexible$/ }, () => to('rate-limiter-flexible'))
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, ({ importer }) =>
+      importer.includes('/node_modules/zod/') ? to('zod-locales') : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'narrowed' }, ({ path }) => ({
+      contents: NARROWED[path].join('\n'),
+      resolveDir: process.cwd(),
+    }))
+  },
+}
 
 const OUT = 'dist/server'
 
@@ -24,6 +54,7 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20',
   external: NATIVE,
+  plugins: [narrow],
   // CommonJS dependencies (pino, drizzle's helpers, oidc-provider's koa …) call require():
   // give the ESM bundle one, and __filename/__dirname for those that read them.
   banner: {
@@ -37,6 +68,9 @@ const { metafile } = await build({
   },
   // The shebang of src/cli/main.ts is kept by esbuild for cli.js (the package's `bin`).
   legalComments: 'none',
+  // Whitespace and syntax only: names stay, so a logged stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',

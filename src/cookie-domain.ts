@@ -1,6 +1,12 @@
+import { createRequire } from 'node:module'
 import ipaddr from 'ipaddr.js'
-import { parse } from 'tldts'
 import type { CIDR } from './limits/cidr.js'
+
+// tldts carries the whole public-suffix list (~190 KiB of code, a trie built when loaded): read
+// from node_modules on first use, which only a server with AUTH_COOKIE_DOMAIN makes.
+let tldts: typeof import('tldts') | undefined
+const loadTLDTS = () =>
+  (tldts ??= createRequire(import.meta.url)('tldts') as typeof import('tldts'))
 
 /**
  * What is wrong with AUTH_COOKIE_DOMAIN (API §13), or null. The proxy cookie is sent to every
@@ -20,7 +26,7 @@ export function cookieDomainProblem(
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
     return 'must be a domain name'
   }
-  const parsed = parse(host, { allowPrivateDomains: true })
+  const parsed = loadTLDTS().parse(host, { allowPrivateDomains: true })
   if (!parsed.domain || parsed.publicSuffix === host) {
     return `is a public suffix (${host}): use a domain of your own under it`
   }
