@@ -61,18 +61,17 @@ async function completeWith(
     throw invalidCredentials()
   }
   await payment.succeeded()
-  // A complete password sign-in (tokens issued) lifts a PIN block (API §6).
-  return deps.issuer.signIn(
+  const tokens = await deps.issuer.signIn(
     user,
     twoFactorAMR(pending.amr, 'otp'),
     context,
     { method, mfa: true },
-    {
-      // Used up in the session's own commit: a token used meanwhile writes nothing.
-      inCommit: () => finishMFA(deps.codes, input.mfaToken),
-      afterCommit: () => deps.pins.resetFailures(user, 'password', context),
-    },
+    // Used up in the session's own commit: a token used meanwhile writes nothing.
+    () => finishMFA(deps.codes, input.mfaToken),
   )
+  // A complete password sign-in (tokens issued) lifts a PIN block (API §6).
+  deps.pins.resetFailures(user, 'password', context)
+  return tokens
 }
 
 export function loginWithTOTP(

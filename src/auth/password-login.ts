@@ -97,12 +97,8 @@ export async function loginWithPassword(
     })
     return startMFA(deps.codes, user, ['pwd'], passkeyCount)
   }
+  const tokens = await deps.issuer.signIn(user, ['pwd'], context, { method: 'password' })
   // Only a complete sign-in lifts a PIN block: a password answered mfa_required lifts nothing.
-  return deps.issuer.signIn(
-    user,
-    ['pwd'],
-    context,
-    { method: 'password' },
-    { afterCommit: () => deps.pins.resetFailures(user, 'password', context) },
-  )
+  deps.pins.resetFailures(user, 'password', context)
+  return tokens
 }

@@ -70,12 +70,10 @@ export async function loginWithPIN(
     ['pin'],
     context,
     { method: 'pin' },
-    {
-      // Read again after argon2, in the sign-in's own commit: a failure that ran meanwhile
-      // may have disabled the PIN, and then nothing is written.
-      inCommit: () => {
-        if (!deps.pins.acceptCorrect(usable.id)) throw pinDisabled()
-      },
+    // Read again after argon2, in the sign-in's own commit: a failure that ran meanwhile may
+    // have disabled the PIN, and then nothing is written.
+    () => {
+      if (!deps.pins.acceptCorrect(usable.id)) throw pinDisabled()
     },
   )
 }

@@ -42,12 +42,12 @@ export function createIssuer(deps: {
     })
   }
 
-  function tokensOf(
+  async function respond(
     user: UserRow,
     session: SessionRow,
     refresh: { refreshToken: string; refreshExpiresIn: number },
-    access: { token: string; expiresIn: number },
-  ): IssuedTokens {
+  ): Promise<IssuedTokens> {
+    const access = await accessFor(user, session)
     return {
       kind: 'tokens',
       accessToken: access.token,
@@ -59,30 +59,20 @@ export function createIssuer(deps: {
     }
   }
 
-  async function respond(
-    user: UserRow,
-    session: SessionRow,
-    refresh: { refreshToken: string; refreshExpiresIn: number },
-  ): Promise<IssuedTokens> {
-    return tokensOf(user, session, refresh, await accessFor(user, session))
-  }
-
   return {
     respond,
     /**
      * A new session for a user who just proved `amr`, with its `login.succeeded` audit event
-     * in the same transaction: one durable commit (one fsync). The access token is signed in
-     * libuv's pool while that commit holds this thread, and handed out only once it is durable.
-     * `inCommit` writes more into the same transaction (and may throw to write nothing);
-     * `afterCommit` is synchronous work that follows a complete sign-in, done while the
-     * signature finishes.
+     * in the same transaction: one durable commit (one fsync). `inCommit` writes what the
+     * sign-in uses up into that same transaction, and may throw to write nothing. The access
+     * token is signed only once the commit is durable.
      */
     async signIn(
       user: UserRow,
       amr: AMR[],
       context: RequestContext,
       detail: Record<string, unknown>,
-      also: { inCommit?: () => void; afterCommit?: () => void } = {},
+      inCommit?: () => void,
     ): Promise<IssuedTokens> {
       const session = deps.sessions.draft({
         userId: user.id,
@@ -91,18 +81,12 @@ export function createIssuer(deps: {
         address: context.address,
         userAgent: context.userAgent?.slice(0, 256) ?? null,
       })
-      const signing = accessFor(user, session)
-      // Awaited below; when the commit throws, its result is dropped unseen.
-      signing.catch(() => undefined)
-      // jose reaches the pool after a few promise turns: let it, before the commit blocks.
-      await new Promise<void>((resolve) => setImmediate(resolve))
       const refresh = deps.db.transaction(() => {
-        also.inCommit?.()
+        inCommit?.()
         deps.audit.record({ type: 'login.succeeded', userId: user.id, context, detail })
         return deps.sessions.write(session)
       })
-      also.afterCommit?.()
-      return tokensOf(user, session, refresh, await signing)
+      return respond(user, session, refresh)
     },
   }
 }
