@@ -58,6 +58,7 @@ export function createSigningKeys(deps: SigningKeysDeps) {
   let jwksText: string | null = null
   let jwksAt = 0
   let jwksKeys: LoadedKey[] = []
+  let checkedAt = -1
 
   async function load(): Promise<void> {
     const rows = db.select().from(signingKeys).orderBy(asc(signingKeys.activatesAt)).all()
@@ -137,6 +138,18 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     }
   }
 
+  /** The JWKS document as JSON text, rebuilt at most once a second or after a reload. */
+  function publishedJWKS(at = now()): string {
+    if (jwksText === null || jwksAt !== at || jwksKeys !== keys) {
+      jwksText = JSON.stringify({
+        keys: keys.filter((k) => isPublished(k, at)).map((k) => k.publicJWK),
+      })
+      jwksAt = at
+      jwksKeys = keys
+    }
+    return jwksText
+  }
+
   return {
     load,
     ensureCurrent,
@@ -153,17 +166,19 @@ export function createSigningKeys(deps: SigningKeysDeps) {
       const key = keys.find((k) => k.kid === kid)
       return key && key.alg === alg && isPublished(key, now()) ? key.publicKey : null
     },
-    /** The JWKS document as JSON text, rebuilt at most once a second or after a reload. */
-    publishedJWKS(): string {
+    publishedJWKS,
+    /**
+     * The JWKS document for the well-known route, once `ensureCurrent` has run in this second
+     * of the clock: a rotation that falls due shows from the next second on, and requests in
+     * between take the text as it is (synchronously: no promise per request).
+     */
+    currentJWKS(): string | Promise<string> {
       const at = now()
-      if (jwksText === null || jwksAt !== at || jwksKeys !== keys) {
-        jwksText = JSON.stringify({
-          keys: keys.filter((k) => isPublished(k, at)).map((k) => k.publicJWK),
-        })
-        jwksAt = at
-        jwksKeys = keys
-      }
-      return jwksText
+      if (at === checkedAt) return publishedJWKS(at)
+      return ensureCurrent().then(() => {
+        checkedAt = at
+        return publishedJWKS()
+      })
     },
     /**
      * The published keys of one algorithm as private JWKs, for the OIDC provider, the current

@@ -6,6 +6,7 @@ import { createStartingApp } from '../../src/http/shell.js'
 import { createLogger } from '../../src/logger.js'
 import { createReadiness } from '../../src/readiness.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
+import { addUser, login } from '../helpers/fixtures.js'
 import { listen, type Listening } from '../helpers/listening.js'
 
 // On a real socket the request frame reads Node's parsed request headers and sets its own
@@ -108,6 +109,26 @@ describe('the request frame over a real socket', () => {
     expect(page.status).toBe(200)
     expect(page.headers.get('referrer-policy')).toBe('same-origin')
     expect(page.headers.get('x-frame-options')).toBe('DENY')
+  })
+})
+
+describe('GET /v1/me over a real socket', () => {
+  it('answers with no-store, the frame’s headers and one log line', async () => {
+    await addUser(t, 'alice')
+    const { access_token } = await login(t, 'alice')
+    const response = await fetch(`${server.base}/v1/me`, {
+      headers: { authorization: `Bearer ${access_token}`, 'x-request-id': 'me-1' },
+    })
+    expect(response.status).toBe(200)
+    expect(((await response.json()) as { username: string }).username).toBe('alice')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(response.headers.get('x-request-id')).toBe('me-1')
+    for (const [name, value] of Object.entries(SECURITY))
+      expect(response.headers.get(name)).toBe(value)
+    expect(requestLines(t).filter((line) => line.req_id === 'me-1')).toEqual([
+      expect.objectContaining({ path: '/v1/me', status: 200 }),
+    ])
   })
 })
 

@@ -9,10 +9,16 @@ export function notReadyYet(): MiddlewareHandler<AppEnv> {
   }
 }
 
-/** The API's answers are never cached. */
+/**
+ * The API's answers are never cached. On a socket the header goes on Node's response, which
+ * `writeHead` merges with the answer's own (a handler's Cache-Control still wins), so no
+ * fetch Headers object is built per answer (see request-frame.ts).
+ */
 export function noStore(): MiddlewareHandler<AppEnv> {
   return async function noStoreMiddleware(c, next) {
-    c.header('Cache-Control', 'no-store')
+    const outgoing = c.env?.outgoing
+    if (outgoing) outgoing.setHeader('Cache-Control', 'no-store')
+    else c.header('Cache-Control', 'no-store')
     await next()
   }
 }

@@ -9,11 +9,15 @@ const JWKS_HEADERS = {
   'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
 }
 
-export function wellKnownRoutes(deps: { signingKeys: SigningKeys }): Hono<AppEnv> {
+const jwksResponse = (text: string) => new Response(text, { headers: JWKS_HEADERS })
+
+export function wellKnownRoutes(deps: {
+  signingKeys: Pick<SigningKeys, 'currentJWKS'>
+}): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  routes.get('/.well-known/jwks.json', async () => {
-    await deps.signingKeys.ensureCurrent()
-    return new Response(deps.signingKeys.publishedJWKS(), { headers: JWKS_HEADERS })
+  routes.get('/.well-known/jwks.json', (): Response | Promise<Response> => {
+    const text = deps.signingKeys.currentJWKS()
+    return typeof text === 'string' ? jwksResponse(text) : text.then(jwksResponse)
   })
   return routes
 }
