@@ -4,8 +4,8 @@ import { perSecond, times, type Row } from './rows.js'
 
 /**
  * Throughput on a server in its own process (logging at info, like a real one), autocannon on
- * 127.0.0.1: JWKS and /healthz against a bare
- * Hono route on the same server, and /v1/me against a bare loop of one signature
+ * 127.0.0.1: JWKS and /healthz against a bare Hono route on the same server serving the JWKS
+ * bytes, and /v1/me against a bare loop of one signature
  * verification plus one session lookup in that same server process.
  */
 export async function httpRateRows(): Promise<Row[]> {
@@ -19,8 +19,15 @@ export async function httpRateRows(): Promise<Row[]> {
     })
     const { access_token } = (await login.json()) as { access_token: string }
     const bearer = { authorization: `Bearer ${access_token}` }
+    const [bareBytes, jwksBytes] = await Promise.all(
+      ['/bare', '/.well-known/jwks.json'].map(async (path) =>
+        (await fetch(`${server.url}${path}`)).text(),
+      ),
+    )
+    if (bareBytes !== jwksBytes) throw new Error('the bare route must serve the JWKS bytes')
     // Warm-up of every path, then the measured runs.
     await requestsPerSecond(`${server.url}/bare`, { seconds: 1 })
+    await requestsPerSecond(`${server.url}/bare-framed`, { seconds: 1 })
     await requestsPerSecond(`${server.url}/.well-known/jwks.json`, { seconds: 1 })
     await requestsPerSecond(`${server.url}/v1/me`, { seconds: 1, headers: bearer })
     // Alternate the routes in short runs so that a noisy neighbour hits all alike. The ratios
@@ -28,12 +35,13 @@ export async function httpRateRows(): Promise<Row[]> {
     // the rate (autocannon competes for the same two cores).
     const paths = {
       bare: '/bare',
+      framed: '/bare-framed',
       jwks: '/.well-known/jwks.json',
       health: '/healthz',
       me: '/v1/me',
     }
-    const rate = { bare: 0, jwks: 0, health: 0, me: 0 }
-    const cpu = { bare: 0, jwks: 0, health: 0, me: 0 }
+    const rate = { bare: 0, framed: 0, jwks: 0, health: 0, me: 0 }
+    const cpu = { bare: 0, framed: 0, jwks: 0, health: 0, me: 0 }
     for (let round = 0; round < 3; round++) {
       for (const [name, path] of Object.entries(paths) as [keyof typeof paths, string][]) {
         const before = server.cpuMs()
@@ -52,6 +60,12 @@ export async function httpRateRows(): Promise<Row[]> {
       {
         figure: 'bare Hono route (same server)',
         value: `${perSecond(bare)}, ${perAnswer('bare')}`,
+      },
+      {
+        figure: 'floor: the bare route + one async middleware (request id, headers, log line)',
+        value: `${perSecond(rate.framed)}, ${perAnswer('framed')}`,
+        ratio: times(cpu.bare / cpu.framed),
+        note: `bare route's CPU per answer / this one's: the most a framed route can reach`,
       },
       {
         figure: 'GET /.well-known/jwks.json',

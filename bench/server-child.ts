@@ -1,5 +1,9 @@
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import type { AppEnv } from '../src/http/env.js'
+import { requestIdFrom } from '../src/http/middleware/request-id.js'
+import { SECURITY_HEADERS } from '../src/http/middleware/security-headers.js'
+import { createLogger } from '../src/logger.js'
 import { startBenchService } from './harness.js'
 
 /**
@@ -7,22 +11,37 @@ import { startBenchService } from './harness.js'
  * generator in the parent measures both under the same conditions without sharing a thread.
  * It also runs in-process baselines on request (IPC), so they share the server's process.
  */
-// Logs at info like a real server (stdout is /dev/null here), so the per-request log line is
+// Logs at info like a real server (stdout is a pipe the parent drains), so the per-request log line is
 // part of what the HTTP rows measure.
 const service = await startBenchService(
   JSON.parse(process.env.BENCH_ENV ?? '{}') as Record<string, string>,
   undefined,
   'info',
 )
-const bare = new Hono()
-bare.get('/bare', (c) => c.json({ ok: true }))
+// The floor of the JWKS row: a bare Hono route serving the same bytes with the same
+// Content-Type, without the request frame (http-rates.ts checks that the bytes are the same).
+await service.services.signingKeys.ensureCurrent()
+const jwks = service.services.signingKeys.publishedJWKS()
+const bare = new Hono<AppEnv>()
+bare.get('/bare', (c) => c.body(jwks, 200, { 'Content-Type': 'application/json' }))
+// The least a request id and a log line per request cost: the same route behind one async
+// middleware that sets the id and the security headers on Node's response and logs one line.
+const lines = createLogger('info').child({}, { redact: [] })
+const framed = new Hono<AppEnv>()
+framed.use('*', async function leastFrame(c, next) {
+  const id = requestIdFrom(c.env.incoming?.headers['x-request-id'] as string | undefined)
+  c.env.outgoing!.setHeader('X-Request-Id', id)
+  for (const [name, value] of SECURITY_HEADERS) c.env.outgoing!.setHeader(name, value)
+  await next()
+  lines.info({ req_id: id, method: c.req.method, path: c.req.path, status: 200 }, 'request')
+})
+framed.get('/bare-framed', (c) => c.body(jwks, 200, { 'Content-Type': 'application/json' }))
+const floors: Record<string, Hono<AppEnv>> = { '/bare': bare, '/bare-framed': framed }
 const server = serve({
   hostname: '127.0.0.1',
   port: 0,
   fetch: (request, env) =>
-    new URL(request.url).pathname === '/bare'
-      ? bare.fetch(request)
-      : service.app.fetch(request, env),
+    (floors[new URL(request.url).pathname] ?? service.app).fetch(request, env),
 })
 
 type Command =
