@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server'
+import fc from 'fast-check'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -88,6 +89,28 @@ describe('the request frame over a real socket', () => {
       }
     },
   )
+
+  it('echoes any safe X-Request-Id and replaces anything else (property, as sent by fetch)', async () => {
+    const safe = /^[A-Za-z0-9._:-]{1,64}$/
+    // Every byte a header value can carry (visible ASCII, Latin-1), as a client may send.
+    const headerChar = fc
+      .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }))
+      .map((code) => String.fromCharCode(code))
+    const safeChar = fc.constantFrom(...'AZaz09._:-'.split(''))
+    const given = fc.oneof(
+      fc.string({ unit: safeChar, minLength: 1, maxLength: 70 }),
+      fc.string({ unit: headerChar, maxLength: 70 }),
+    )
+    await fc.assert(
+      fc.asyncProperty(given, fc.constantFrom(...answers), async (id, [, method, path, , init]) => {
+        const sent = id.replace(/^[ \t]+|[ \t]+$/g, '')
+        const echoed = (await send(method, path, init ?? {}, id)).headers.get('x-request-id')
+        if (safe.test(sent)) expect(echoed).toBe(sent)
+        else expect(echoed).toMatch(UUID)
+      }),
+      { numRuns: 150 },
+    )
+  })
 
   it('joins a repeated X-Request-Id as one value, which is then not safe', async () => {
     const response = await fetch(`${server.base}/healthz`, {
