@@ -13,6 +13,8 @@ export interface Limiters<Name extends string> {
   escalation: RateLimiterSQLite
   deleteMatching(keyPrefix: string): void
   deleteKeys(keys: string[]): void
+  /** Takes one point off a live counter that has any; a missing or ended one stays as it is. */
+  giveBack(key: string): void
   /** Lowers a counter to `points`, unless it holds `blockFrom` points or more (a live block). */
   lower(key: string, points: number, blockFrom: number): void
   deleteExpired(): void
@@ -69,6 +71,10 @@ export function openLimiters<Name extends string>(
   const deleteMatching = sqlite.prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`)
   const deleteKey = sqlite.prepare(`DELETE FROM ${TABLE} WHERE key = ?`)
   const deleteExpired = sqlite.prepare(`DELETE FROM ${TABLE} WHERE expire < ?`)
+  const giveBack = sqlite.prepare(
+    `UPDATE ${TABLE} SET points = points - 1
+     WHERE key = ? AND points > 0 AND (expire IS NULL OR expire > ?)`,
+  )
   const lower = sqlite.prepare(
     `UPDATE ${TABLE} SET points = min(points, ?)
      WHERE key = ? AND (points < ? OR (expire IS NOT NULL AND expire <= ?))`,
@@ -78,6 +84,7 @@ export function openLimiters<Name extends string>(
     escalation: limiter(ESCALATION_PREFIX, { points: Number.MAX_SAFE_INTEGER, windowSeconds: 0 }),
     deleteMatching: (prefix) => void deleteMatching.run(prefix.length, prefix),
     deleteKeys: (keys) => keys.forEach((key) => deleteKey.run(key)),
+    giveBack: (key) => void giveBack.run(key, Date.now()),
     lower: (key, points, blockFrom) => void lower.run(points, key, blockFrom, Date.now()),
     // Milliseconds, the library's unit; it reads the time from Date, as the Clock does.
     deleteExpired: () => void deleteExpired.run(Date.now()),

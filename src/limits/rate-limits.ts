@@ -105,15 +105,13 @@ export function createRateLimits(deps: {
   }
 
   /**
-   * Gives one point back. When a success deleted the counter (or its window ended) after the
-   * point was taken, the point is gone already: the count would go below zero and allow an
-   * extra attempt, so that give-back is undone.
+   * Gives one point back, never below zero: when a success deleted the counter (or its window
+   * ended) after the point was taken, the point is gone already, and giving it back would
+   * allow an extra attempt. One synchronous statement (the library's reward, undone when it
+   * went below zero, took two round trips through its promises on every sign-in).
    */
-  async function giveBackOne([name, subject]: Counter): Promise<void> {
-    const after = await limiterOf(name).reward(subject)
-    if (after.consumedPoints < 0) await limiterOf(name).penalty(subject)
-  }
-  const giveBack = (counters: Counter[]) => Promise.all(counters.map(giveBackOne))
+  const giveBackOne = (counter: Counter): void => limiters().giveBack(keyOf(counter))
+  const giveBack = (counters: Counter[]): void => counters.forEach(giveBackOne)
 
   /** Seconds to wait: a block's remaining time; for points held by checks in flight, 1. */
   function waitOf(name: PolicyName, res: RateLimiterRes): number {
@@ -186,7 +184,7 @@ export function createRateLimits(deps: {
           (result, i) => result.status === 'fulfilled' && track(keyOf(counters[i]!), -1),
         )
         // Every consume wrote its point, refused or not; a storage error keeps its own.
-        await giveBack(counters.filter((_, i) => !(failure(i) instanceof Error)))
+        giveBack(counters.filter((_, i) => !(failure(i) instanceof Error)))
         if (error) throw error
         deps.blockedEvents.refused(blockedKey, wait, refusal)
         throw rateLimited(wait)
@@ -202,7 +200,7 @@ export function createRateLimits(deps: {
           settle()
           for (const counter of counters) {
             if (policies[counter[0]].consecutive) forget(counter)
-            else await giveBackOne(counter)
+            else giveBackOne(counter)
           }
         },
         async failed() {
@@ -216,7 +214,7 @@ export function createRateLimits(deps: {
             return await run()
           } catch (thrown) {
             settle()
-            await giveBack(counters)
+            giveBack(counters)
             throw thrown
           }
         },
