@@ -20,8 +20,8 @@ COPY build ./build
 COPY src ./src
 COPY bench ./bench
 # dist/server: the server, the CLI and the healthcheck bundled by esbuild (build/bundle.mjs),
-# one file each plus the chunks loaded on first use. From node_modules it still loads argon2 and
-# better-sqlite3 (native), and on first use zxcvbn's lists and tldts (see their modules).
+# one file each plus the chunks loaded on first use, and zxcvbn's lists as plain text. From
+# node_modules it still loads argon2 and better-sqlite3 (native), and tldts on first use.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # What the runtime never loads: better-sqlite3's object files, static library, test extension
 # and bundled SQLite sources (only build/Release/better_sqlite3.node is required), and the

@@ -1,49 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { packageRoot } from './package-root.js'
 
-type Lists = { passwords: ReadonlySet<string>; words: ReadonlySet<string> }
+export type ListName = 'passwords' | 'words'
+type Lists = Record<ListName, ReadonlySet<string>>
 type Dictionary = Record<'passwords-common' | 'diceware-common', string[]>
+
+const LETTERS = /^[a-z]{3,}$/
 
 /**
  * zxcvbn-ts's maintained lists: the 49k most common passwords and the EFF diceware words,
- * shared by the secret and password policies. Unpacked and indexed they cost ~60 ms of CPU
- * and ~12 MiB, yet they are needed only to judge a secret at start and a new password: so
- * each list is built when first asked for, and held only by a WeakRef — a server at rest
- * lets the next garbage collection take it, and builds it again for the next new password.
+ * shared by the secret and password policies. They are needed only to judge a secret at start
+ * and a new password, so each list is built when first asked for and held only by a WeakRef:
+ * a server at rest lets the next garbage collection take it.
  */
-const LETTERS = /^[a-z]{3,}$/
-
-const held: { passwords?: WeakRef<ReadonlySet<string>>; words?: WeakRef<ReadonlySet<string>> } = {}
+const held: { [name in ListName]?: WeakRef<ReadonlySet<string>> } = {}
 
 export function commonLists(): Lists {
   return {
     get passwords() {
-      return keep('passwords', () => {
-        const passwords = new Set<string>()
-        for (const password of readDictionary()['passwords-common']) {
-          passwords.add(password.toLowerCase())
-        }
-        return passwords
-      })
+      return keep('passwords')
     },
     get words() {
-      return keep('words', () => {
-        // Added straight from the package's arrays: a spread copy of both (57k entries) took
-        // twice the time and grew V8's young generation by ~3 MiB for good.
-        const dictionary = readDictionary()
-        const words = new Set(dictionary['diceware-common'].filter((word) => LETTERS.test(word)))
-        for (const word of dictionary['passwords-common']) if (LETTERS.test(word)) words.add(word)
-        return words
-      })
+      return keep('words')
     },
   }
 }
 
-function keep(name: keyof Lists, build: () => ReadonlySet<string>): ReadonlySet<string> {
+/**
+ * Where the build writes each list, one entry a line (build/bundle.mjs): read in ~10 ms,
+ * where unpacking the package's compressed lists took ~45 ms of every start with AUTH_SECRET
+ * (and grew V8's young generation for good).
+ */
+export const prebuiltListPath = (name: ListName) =>
+  join(packageRoot(), 'dist', 'server', 'common-words', `${name}.txt`)
+
+function keep(name: ListName): ReadonlySet<string> {
   const kept = held[name]?.deref()
   if (kept) return kept
-  const built = build()
+  const path = prebuiltListPath(name)
+  const built = new Set(existsSync(path) ? readFileSync(path, 'utf8').split('\n') : listOf(name))
   held[name] = new WeakRef(built)
   return built
+}
+
+/** A list as the rules make it from the package: what the build writes, and the fallback. */
+export function listOf(name: ListName): string[] {
+  const dictionary = readDictionary()
+  if (name === 'passwords') {
+    return [...new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()))]
+  }
+  const words = new Set(dictionary['diceware-common'].filter((word) => LETTERS.test(word)))
+  for (const word of dictionary['passwords-common']) if (LETTERS.test(word)) words.add(word)
+  return [...words]
 }
 
 /**

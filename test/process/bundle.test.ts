@@ -1,6 +1,7 @@
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { listOf, prebuiltListPath } from '../../src/common-words.js'
 import { packageRoot } from '../../src/package-root.js'
 import { PASSWORD } from '../helpers/fixtures.js'
 import { send } from '../helpers/live-server.js'
@@ -50,5 +51,13 @@ describe('the bundle (dist/server/main.js, what `npm start` and the image run)',
       server.child.kill('SIGTERM')
     }
     expect(await server.exited).toEqual({ code: 0, signal: null })
+  })
+})
+
+describe("the bundle's common-word lists (dist/server/common-words)", () => {
+  it('are the lists the rules of src/common-words.ts make from the package', () => {
+    for (const name of ['passwords', 'words'] as const) {
+      expect(readFileSync(prebuiltListPath(name), 'utf8').split('\n')).toEqual(listOf(name))
+    }
   })
 })
