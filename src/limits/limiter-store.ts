@@ -6,6 +6,8 @@ import type { Policy } from './policy.js'
 /** The table the migrations create in the layout `RateLimiterSQLite` expects. */
 const TABLE = 'rate_limit_points'
 export const ESCALATION_PREFIX = 'blocksInARow'
+/** How far a window's end read back from a consume may be off the stored one (ms). */
+const WINDOW_SLACK_MS = 1000
 
 export interface Limiters<Name extends string> {
   byPolicy: Record<Name, RateLimiterSQLite>
@@ -13,8 +15,11 @@ export interface Limiters<Name extends string> {
   escalation: RateLimiterSQLite
   deleteMatching(keyPrefix: string): void
   deleteKeys(keys: string[]): void
-  /** Takes one point off a live counter that has any; a missing or ended one stays as it is. */
-  giveBack(key: string): void
+  /**
+   * Takes one point off a live counter that has any, if it is still the window the point was
+   * taken in (`windowEnd`, ms; null: a counter without a window); otherwise nothing changes.
+   */
+  giveBack(key: string, windowEnd: number | null): void
   /** Lowers a counter to `points`, unless it holds `blockFrom` points or more (a live block). */
   lower(key: string, points: number, blockFrom: number): void
   deleteExpired(): void
@@ -71,9 +76,13 @@ export function openLimiters<Name extends string>(
   const deleteMatching = sqlite.prepare(`DELETE FROM ${TABLE} WHERE substr(key, 1, ?) = ?`)
   const deleteKey = sqlite.prepare(`DELETE FROM ${TABLE} WHERE key = ?`)
   const deleteExpired = sqlite.prepare(`DELETE FROM ${TABLE} WHERE expire < ?`)
+  // A window's end is known to the millisecond of the clock read around the consume; the next
+  // window of the same key ends a whole window (a minute at least) later.
   const giveBack = sqlite.prepare(
     `UPDATE ${TABLE} SET points = points - 1
-     WHERE key = ? AND points > 0 AND (expire IS NULL OR expire > ?)`,
+     WHERE key = @key AND points > 0 AND (expire IS NULL OR expire > @now)
+       AND (CASE WHEN @window IS NULL THEN expire IS NULL
+            ELSE expire BETWEEN @window - ${WINDOW_SLACK_MS} AND @window + ${WINDOW_SLACK_MS} END)`,
   )
   const lower = sqlite.prepare(
     `UPDATE ${TABLE} SET points = min(points, ?)
@@ -84,7 +93,7 @@ export function openLimiters<Name extends string>(
     escalation: limiter(ESCALATION_PREFIX, { points: Number.MAX_SAFE_INTEGER, windowSeconds: 0 }),
     deleteMatching: (prefix) => void deleteMatching.run(prefix.length, prefix),
     deleteKeys: (keys) => keys.forEach((key) => deleteKey.run(key)),
-    giveBack: (key) => void giveBack.run(key, Date.now()),
+    giveBack: (key, window) => void giveBack.run({ key, now: Date.now(), window }),
     lower: (key, points, blockFrom) => void lower.run(points, key, blockFrom, Date.now()),
     // Milliseconds, the library's unit; it reads the time from Date, as the Clock does.
     deleteExpired: () => void deleteExpired.run(Date.now()),

@@ -110,8 +110,16 @@ export function createRateLimits(deps: {
    * allow an extra attempt. One synchronous statement (the library's reward, undone when it
    * went below zero, took two round trips through its promises on every sign-in).
    */
-  const giveBackOne = (counter: Counter): void => limiters().giveBack(keyOf(counter))
-  const giveBack = (counters: Counter[]): void => counters.forEach(giveBackOne)
+  const giveBackOne = (counter: Counter, windowEnd: number | null): void =>
+    limiters().giveBack(keyOf(counter), windowEnd)
+  /**
+   * The window a point was taken in, as its end (ms, the store's unit); null for a counter
+   * without one. A point goes back only to that window: an attempt paid before a window
+   * ended and answered after the next began must not take a point off the new window's
+   * failures (each such success would buy one more wrong secret than the limit).
+   */
+  const windowOf = (res: RateLimiterRes): number | null =>
+    res.msBeforeNext < 0 ? null : Date.now() + res.msBeforeNext
 
   /** Seconds to wait: a block's remaining time; for points held by checks in flight, 1. */
   function waitOf(name: PolicyName, res: RateLimiterRes): number {
@@ -170,6 +178,16 @@ export function createRateLimits(deps: {
       )
       const failure = (i: number): unknown =>
         taken[i]!.status === 'rejected' ? (taken[i] as PromiseRejectedResult).reason : null
+      // Every consume wrote its point, refused or not; a storage error keeps its own.
+      const windows = taken.map((result) => {
+        const res = result.status === 'fulfilled' ? result.value : result.reason
+        return res instanceof RateLimiterRes ? windowOf(res) : undefined
+      })
+      const giveBack = () =>
+        counters.forEach((counter, i) => {
+          const windowEnd = windows[i]
+          if (windowEnd !== undefined) giveBackOne(counter, windowEnd)
+        })
       const error = counters.map((_, i) => failure(i)).find((reason) => reason instanceof Error)
       let wait = 0
       let blockedKey = ''
@@ -183,8 +201,7 @@ export function createRateLimits(deps: {
         taken.forEach(
           (result, i) => result.status === 'fulfilled' && track(keyOf(counters[i]!), -1),
         )
-        // Every consume wrote its point, refused or not; a storage error keeps its own.
-        giveBack(counters.filter((_, i) => !(failure(i) instanceof Error)))
+        giveBack()
         if (error) throw error
         deps.blockedEvents.refused(blockedKey, wait, refusal)
         throw rateLimited(wait)
@@ -198,10 +215,10 @@ export function createRateLimits(deps: {
       return {
         async succeeded() {
           settle()
-          for (const counter of counters) {
+          counters.forEach((counter, i) => {
             if (policies[counter[0]].consecutive) forget(counter)
-            else giveBackOne(counter)
-          }
+            else giveBackOne(counter, windows[i] ?? null)
+          })
         },
         async failed() {
           settle()
@@ -214,7 +231,7 @@ export function createRateLimits(deps: {
             return await run()
           } catch (thrown) {
             settle()
-            giveBack(counters)
+            giveBack()
             throw thrown
           }
         },
