@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import type { Context, MiddlewareHandler } from 'hono'
 import { payloadTooLarge } from '../../errors.js'
 import type { CIDR } from '../../limits/cidr.js'
@@ -21,8 +21,9 @@ export interface RequestFrameOptions {
 /**
  * What every request goes through, in one middleware: its id (API §9), its client address
  * (API §6), the refusal of a declared oversized body (413), the security headers and the
- * X-Request-Id echo on every answer (errors, 404 and the starting app's 503 included), and one
- * log line with one metrics observation once it is answered.
+ * X-Request-Id echo on every answer (errors, 404, the starting app's 503 and the OIDC
+ * provider's own answers included), and one log line with one metrics observation once it
+ * is answered.
  *
  * One frame rather than five: each async middleware is a promise and a frame per request.
  * On a real socket it reads the request's headers from Node's parsed headers and puts its own
@@ -45,10 +46,16 @@ export function requestFrame({
     const id = requestIdFrom(header('x-request-id'))
     c.set('requestId', id)
     c.set('client', clientOf(incoming?.socket?.remoteAddress, header))
+    const outgoing = c.env?.outgoing
+    // On a socket the headers go on Node's response before the answer is made: the OIDC
+    // provider writes that response itself (its own headers replace these), and `writeHead`
+    // merges them with any other answer's (the answer's own win).
+    if (outgoing) setFrameHeaders(outgoing, id)
     if (isDeclaredTooLarge(header('content-length'))) c.res = renderError(c, payloadTooLarge())
     else await next()
-    addFrameHeaders(c, id)
-    logRequest(c, id, started)
+    if (!outgoing) addFrameHeaders(c, id)
+    // An answer the provider sent itself: `c.res` is only hono's marker, Node's is the status.
+    logRequest(c, id, started, outgoing?.headersSent ? outgoing.statusCode : c.res.status)
   }
 }
 
@@ -61,15 +68,13 @@ function headerReader(c: Context<AppEnv>, raw: IncomingHttpHeaders | undefined):
   }
 }
 
+function setFrameHeaders(outgoing: ServerResponse, id: string): void {
+  outgoing.setHeader('X-Request-Id', id)
+  for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value)
+}
+
+/** `app.request()` (no socket): on hono's answer, where the answer has not set its own. */
 function addFrameHeaders(c: Context<AppEnv>, id: string): void {
-  const outgoing = c.env?.outgoing
-  if (outgoing) {
-    // The OIDC provider answers on the raw response itself; what it sent stays as it is.
-    if (outgoing.headersSent) return
-    outgoing.setHeader('X-Request-Id', id)
-    for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value)
-    return
-  }
   if (!c.res.headers.has('X-Request-Id')) c.header('X-Request-Id', id)
   for (const [name, value] of SECURITY_HEADERS) {
     if (!c.res.headers.has(name)) c.header(name, value)

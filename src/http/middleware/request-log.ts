@@ -13,8 +13,12 @@ export function requestLogger(logger: Logger, metrics?: Metrics) {
   // The line's fields are fixed and never hold a secret, so it skips pino's redaction pass,
   // which cost four fifths of the line (bench/README.md). Every other log call keeps it.
   const lines = logger.child({}, { redact: [] })
-  return function logRequest(c: Context<AppEnv>, requestId: string, startedMs: number): void {
-    const status = c.res.status
+  return function logRequest(
+    c: Context<AppEnv>,
+    requestId: string,
+    startedMs: number,
+    status: number,
+  ): void {
     const seconds = (performance.now() - startedMs) / 1000
     const method = c.req.method
     lines[status >= 500 ? 'error' : 'info'](
