@@ -6,11 +6,36 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import argon2 from 'argon2'
 import BetterSqlite3 from 'better-sqlite3'
+import { build } from 'esbuild'
 import { packageRoot } from '../src/package-root.js'
 import { median } from './harness.js'
 import { ms, times, type Row } from './rows.js'
 
-const RUNS = 3
+const RUNS = 5
+
+/**
+ * The bare start bundled the way build/bundle.mjs bundles the server (one ESM file), so the
+ * like-for-like ratio does not credit the server with what bundling alone saves a bare app.
+ */
+async function bundledBareStart(): Promise<string> {
+  const file = 'dist/bench/bare-start.bundled.js'
+  await build({
+    entryPoints: [join(packageRoot(), 'bench/bare-start.ts')],
+    outfile: join(packageRoot(), file),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url)",
+    },
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+  })
+  return file
+}
 
 /**
  * What `npm start` runs (package.json's start script, `[NAME=value …] node <file>`): the file
@@ -107,11 +132,14 @@ export async function coldStartRows(): Promise<Row[]> {
     return dir
   }
   const server = startCommand()
+  const bundled = await bundledBareStart()
   try {
     const bare: number[] = []
+    const bareBundled: number[] = []
     const empty: number[] = []
     for (let i = 0; i < RUNS; i++) {
       bare.push(await timeToReady('dist/bench/bare-start.js', { AUTH_DATA_DIR: fresh() }))
+      bareBundled.push(await timeToReady(bundled, { AUTH_DATA_DIR: fresh() }))
       empty.push(
         await timeToReady(server.file, {
           ...server.env,
@@ -131,10 +159,20 @@ export async function coldStartRows(): Promise<Row[]> {
     return [
       { figure: 'cold start, bare Hono + SQLite + migrations', value: ms(median(bare)) },
       {
+        figure: 'cold start, the same bare start bundled into one file',
+        value: ms(median(bareBundled)),
+      },
+      {
         figure: 'cold start to /readyz 200, empty data dir',
         value: ms(median(empty)),
         ratio: times(median(empty) / median(bare)),
-        note: '/ bare Hono + SQLite + migrations start',
+        note: '/ bare Hono + SQLite + migrations start (as the issue measured it); aim ≤ 1.3×',
+      },
+      {
+        figure: 'cold start to /readyz 200, empty data dir, like for like',
+        value: ms(median(empty)),
+        ratio: times(median(empty) / median(bareBundled)),
+        note: '/ the bare start bundled as the server is',
       },
       {
         figure: 'cold start to /readyz 200, 10 000 users + 100 000 audit rows',
