@@ -26,6 +26,8 @@ export interface LoadedKey {
   publicJWK: JWK
   createdAt: number
   activatesAt: number
+  /** Since when this process has published it (the creation time for keys found at start). */
+  publishedSince: number
   /** When the next key took over signing; null for the newest active key or a pending one. */
   retiredAt: number | null
   privateKey: () => Promise<CryptoKey>
@@ -54,7 +56,14 @@ export type SigningKeys = ReturnType<typeof createSigningKeys>
 export function createSigningKeys(deps: SigningKeysDeps) {
   const { db, clock, secretKeys, alg } = deps
   let keys: LoadedKey[] = []
+  /** The clock's reading (not the schedule's time below) at the last load. */
   let loadedAt = -Infinity
+  /**
+   * The key schedule's time: the clock, but never earlier than a time it has seen (nor than a
+   * key's creation). A clock stepped back must neither sign with a key verifiers have dropped
+   * (the one before, unpublished meanwhile) nor make a new key that signs at once.
+   */
+  let highWater = -Infinity
   let jwksText: string | null = null
   let jwksAt = 0
   let jwksKeys: LoadedKey[] = []
@@ -62,6 +71,16 @@ export function createSigningKeys(deps: SigningKeysDeps) {
 
   async function load(): Promise<void> {
     const rows = db.select().from(signingKeys).orderBy(asc(signingKeys.activatesAt)).all()
+    for (const row of rows) highWater = Math.max(highWater, row.createdAt)
+    const firstLoad = loadedAt === -Infinity
+    const at = now()
+    // A key another process added (`keys rotate`) is published from the load that finds it,
+    // up to RELOAD_SECONDS after it was made: it signs only a JWKS lifetime after that.
+    const since = rows.map(
+      (row) =>
+        keys.find((k) => k.kid === row.kid)?.publishedSince ??
+        (firstLoad ? row.createdAt : Math.max(row.createdAt, at)),
+    )
     const loaded: LoadedKey[] = []
     for (const [index, row] of rows.entries()) {
       const previous = keys.find((k) => k.kid === row.kid)
@@ -70,14 +89,18 @@ export function createSigningKeys(deps: SigningKeysDeps) {
       const privateJWK = () =>
         JSON.parse(secretKeys.decrypt('signing-key', row.privateSealed, row.kid)) as JWK
       // A key is retired by the next key of its own algorithm, not by another algorithm's.
-      const successor = rows.slice(index + 1).find((next) => next.alg === row.alg)
+      const next = rows.findIndex((other, i) => i > index && other.alg === row.alg)
+      const successor = next < 0 ? undefined : rows[next]
       loaded.push({
         kid: row.kid,
         alg: row.alg as SigningAlg,
         publicJWK,
         createdAt: row.createdAt,
         activatesAt: row.activatesAt,
-        retiredAt: successor?.activatesAt ?? null,
+        publishedSince: since[index]!,
+        retiredAt: successor
+          ? Math.max(successor.activatesAt, since[next]! + JWKS_MAX_AGE_SECONDS)
+          : null,
         privateJWK,
         publicKey: previous?.publicKey ?? ((await importJWK(publicJWK, row.alg)) as CryptoKey),
         privateKey:
@@ -111,11 +134,21 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     return kid
   }
 
-  const now = () => unixSeconds(clock)
-  const signerAt = (at: number, keyAlg: SigningAlg = alg) =>
-    keys.filter((k) => k.activatesAt <= at && k.alg === keyAlg).at(-1) ?? null
-  const hasPending = (at: number, keyAlg: SigningAlg) =>
-    keys.some((k) => k.activatesAt > at && k.alg === keyAlg)
+  function now(): number {
+    highWater = Math.max(highWater, unixSeconds(clock))
+    return highWater
+  }
+  /**
+   * The newest started key this service has published for a JWKS cache lifetime; the first
+   * key of an algorithm signs at once (no verifier has cached anything yet).
+   */
+  function signerAt(at: number, keyAlg: SigningAlg = alg): LoadedKey | null {
+    const started = keys.filter((k) => k.activatesAt <= at && k.alg === keyAlg)
+    const published = started.filter((k) => k.publishedSince + JWKS_MAX_AGE_SECONDS <= at)
+    return published.at(-1) ?? started.at(-1) ?? null
+  }
+  const hasNewer = (signer: LoadedKey) =>
+    keys.some((k) => k.activatesAt > signer.activatesAt && k.alg === signer.alg)
   /** Published until every token it signed has expired. */
   const isPublished = (key: LoadedKey, at: number) =>
     key.retiredAt === null ||
@@ -126,14 +159,16 @@ export function createSigningKeys(deps: SigningKeysDeps) {
    * signs at once (no verifier has cached anything yet); later ones are published first.
    */
   async function ensureCurrent(keyAlg: SigningAlg = alg): Promise<void> {
+    const read = unixSeconds(clock)
+    // By the clock itself: a clock stepped back still reloads (and from then on every 30 s).
+    if (read - loadedAt >= RELOAD_SECONDS || read < loadedAt) await load()
     const at = now()
-    if (at - loadedAt >= RELOAD_SECONDS) await load()
     const signer = signerAt(at, keyAlg)
     if (!signer) {
       await addKey(at, keyAlg)
       return
     }
-    if (at - signer.activatesAt >= deps.rotationSeconds && !hasPending(at, keyAlg)) {
+    if (at - signer.activatesAt >= deps.rotationSeconds && !hasNewer(signer)) {
       await addKey(at + JWKS_MAX_AGE_SECONDS, keyAlg)
     }
   }
@@ -173,8 +208,8 @@ export function createSigningKeys(deps: SigningKeysDeps) {
      * between take the text as it is (synchronously: no promise per request).
      */
     currentJWKS(): string | Promise<string> {
-      const at = now()
-      if (at === checkedAt) return publishedJWKS(at)
+      const at = unixSeconds(clock)
+      if (at === checkedAt) return publishedJWKS()
       return ensureCurrent().then(() => {
         checkedAt = at
         return publishedJWKS()
