@@ -7,6 +7,7 @@ import type { Sessions } from '../auth/sessions.js'
 import type { IssuedTokens } from '../auth/token-response.js'
 import type { UserMethods } from '../auth/household.js'
 import type { UserRow } from '../auth/users.js'
+import { requiresSecondFactor } from '../auth/second-factor.js'
 
 /**
  * The JSON shapes of API.md, made from domain values. The domain never speaks the wire
@@ -43,6 +44,30 @@ export const memberFactsView = (user: UserRow, groups: string[]) => ({
   email: user.email,
   email_verified: user.emailVerified,
   groups,
+})
+
+/**
+ * `GET /v1/me` (API §7): the public user, their member facts and their sign-in methods, made
+ * from what one statement read (Sessions.liveMember), with the passkeys already counted; the
+ * methods as household.ts's userMethods counts them. One literal: the spreads of the shared
+ * views cost more than the rest of the answer's making on this, the busiest bearer route.
+ */
+export const meView = (user: UserRow, groups: string[], passkeys: number) => ({
+  id: user.id,
+  username: user.username,
+  display_name: user.displayName,
+  role: user.role,
+  email: user.email,
+  email_verified: user.emailVerified,
+  groups,
+  methods: {
+    password: user.passwordHash !== null,
+    totp: user.totpSecretSealed !== null,
+    passkeys,
+    pin: user.pinHash !== null && !user.pinDisabled,
+    quick_login: user.quickLogin,
+    mfa: requiresSecondFactor(user, passkeys),
+  },
 })
 
 export const adminUserView = (user: UserRow, methods: UserMethods, groups: string[]) => ({

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { AccessTokens } from '../../auth/access-tokens.js'
+import type { AccessTokens, VerifiedAccess } from '../../auth/access-tokens.js'
 import { isPinOnly } from '../../auth/session-strength.js'
 import type { Sessions } from '../../auth/sessions.js'
-import type { UserRow, Users } from '../../auth/users.js'
+import type { UserRow } from '../../auth/users.js'
 import { forbidden, stepUpRequired, unauthorized } from '../../errors.js'
 import type { AppEnv } from '../env.js'
 
@@ -10,8 +10,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/
 
 export interface GuardDeps {
   accessTokens: Pick<AccessTokens, 'verifyCached'>
-  sessions: Pick<Sessions, 'isActive'>
-  users: Pick<Users, 'findById'>
+  sessions: Pick<Sessions, 'liveUser'>
 }
 
 export type Guards = ReturnType<typeof createGuards>
@@ -23,17 +22,31 @@ export type Guards = ReturnType<typeof createGuards>
 export function createGuards(deps: GuardDeps) {
   /**
    * A valid access token (signature, alg, iss, aud, exp, typ) whose session has not been
-   * revoked and whose user is enabled (API §5). The user is looked up once, here.
+   * revoked and whose user is enabled (API §5), the session and user read by `lookup` in one
+   * statement on every request (a revocation applies at once). Sets `access` and `user`.
    */
-  const bearer: MiddlewareHandler<AppEnv> = async function bearerMiddleware(c, next) {
+  async function authenticate<T extends { user: UserRow }>(
+    c: Context<AppEnv>,
+    lookup: (access: VerifiedAccess) => T | null,
+  ): Promise<T> {
     const match = BEARER.exec(c.req.header('authorization') ?? '')
     if (!match) throw unauthorized()
     const access = await deps.accessTokens.verifyCached(match[1]!)
-    if (!access || !deps.sessions.isActive(access.sid)) throw unauthorized()
-    const user = deps.users.findById(access.sub)
-    if (!user || user.disabled) throw unauthorized()
+    const found = access && lookup(access)
+    if (!found || found.user.disabled) throw unauthorized()
     c.set('access', access)
-    c.set('user', user)
+    c.set('user', found.user)
+    return found
+  }
+
+  const liveUser = (access: VerifiedAccess) => {
+    const user = deps.sessions.liveUser(access.sid, access.sub)
+    return user && { user }
+  }
+
+  /** The bearer check as a middleware; the user is looked up once, here. */
+  const bearer: MiddlewareHandler<AppEnv> = async function bearerMiddleware(c, next) {
+    await authenticate(c, liveUser)
     await next()
   }
 
@@ -48,7 +61,7 @@ export function createGuards(deps: GuardDeps) {
     await next()
   }
 
-  return { bearer, strong, admin }
+  return { authenticate, bearer, strong, admin }
 }
 
 /** The signed-in user of a bearer-protected request (set by the bearer guard). */

@@ -1,15 +1,20 @@
 import { Hono } from 'hono'
 import { setOwnEmail, type EmailDeps } from '../../auth/email.js'
 import type { Groups } from '../../auth/groups.js'
-import { userMethods } from '../../auth/household.js'
+import { countPasskeys } from '../../auth/passkey-store.js'
+import type { Sessions } from '../../auth/sessions.js'
 import type { UserRow } from '../../auth/users.js'
 import { parseBody } from '../body.js'
 import { requestContext, type AppEnv } from '../env.js'
 import type { Guards } from '../middleware/bearer.js'
 import { emailBody } from '../schemas.js'
-import { memberFactsView, methodsView, publicUser } from '../views.js'
+import { meView } from '../views.js'
 
-export type MeDeps = EmailDeps & { guards: Guards; groups: Pick<Groups, 'namesOf'> }
+export type MeDeps = EmailDeps & {
+  guards: Guards
+  groups: Pick<Groups, 'namesOf'>
+  sessions: Pick<Sessions, 'liveMember'>
+}
 
 /**
  * `GET /v1/me`: the one bearer route a PIN-only session may read (API §5). `PATCH /v1/me`
@@ -18,13 +23,17 @@ export type MeDeps = EmailDeps & { guards: Guards; groups: Pick<Groups, 'namesOf
  */
 export function meRoutes(deps: MeDeps): Hono<AppEnv> {
   const routes = new Hono<AppEnv>()
-  const view = (user: UserRow) => ({
-    ...publicUser(user),
-    ...memberFactsView(user, deps.groups.namesOf(user.id)),
-    methods: methodsView(userMethods(deps.db, user)),
-  })
+  const view = (user: UserRow) =>
+    meView(user, deps.groups.namesOf(user.id), countPasskeys(deps.db, user.id))
 
-  routes.get('/me', deps.guards.bearer, (c) => c.json(view(c.get('user'))))
+  // The bearer check and everything the answer shows in one statement (liveMember): the
+  // busiest bearer route, asked by every app that shows who is signed in.
+  const liveMember = ({ sid, sub }: { sid: string; sub: string }) =>
+    deps.sessions.liveMember(sid, sub)
+  routes.get('/me', async (c) => {
+    const { user, groups, passkeys } = await deps.guards.authenticate(c, liveMember)
+    return c.json(meView(user, groups, passkeys))
+  })
 
   routes.patch('/me', deps.guards.bearer, deps.guards.strong, async (c) => {
     const body = await parseBody(c, emailBody)
