@@ -1,7 +1,7 @@
 // The server, the CLI and the image's healthcheck as one ESM file each (dist/server/), with the
 // modules only some requests need split into chunks loaded on first use (import()). One file
 // instead of ~400 makes the start-up mostly parsing: see bench/README.md (cold start).
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import process from 'node:process'
 import { join } from 'node:path'
 import { build } from 'esbuild'
@@ -71,17 +71,25 @@ const { metafile } = await build({
   // Whitespace and syntax only: names stay, so a logged stack trace still reads.
   minifyWhitespace: true,
   minifySyntax: true,
+  // Node prints the source line of an uncaught error above its stack: without a limit one
+  // minified line ran to ~250 KB, and a crash wrote that into the log.
+  lineLimit: 400,
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
 })
 
-// zxcvbn's lists, one entry a line, made by src/common-words.ts's own rules (tsc's output, built
-// just before this step): reading them is ~4× cheaper than unpacking the package at start.
-const { listOf } = await import('../dist/src/common-words.js')
+// zxcvbn's lists, one entry a line under a header that lets the server tell a whole list from a
+// damaged one, made by src/common-words.ts's own rules (tsc's output, built just before this
+// step): reading them is ~4× cheaper than unpacking the package at start. Each is written
+// whole or not at all (a rename), so a process starting meanwhile never reads half of one.
+const { listFileText } = await import('../dist/src/common-words.js')
 mkdirSync(join(OUT, 'common-words'), { recursive: true })
 const listPath = (name) => join(OUT, 'common-words', `${name}.txt`)
-for (const name of ['passwords', 'words']) writeFileSync(listPath(name), listOf(name).join('\n'))
+for (const name of ['passwords', 'words']) {
+  writeFileSync(`${listPath(name)}.tmp`, listFileText(name))
+  renameSync(`${listPath(name)}.tmp`, listPath(name))
+}
 
 // Chunk names carry a hash: remove those of earlier builds (only after writing this one, so a
 // process starting meanwhile finds a whole bundle).

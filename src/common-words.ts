@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { packageRoot } from './package-root.js'
@@ -39,10 +40,43 @@ export const prebuiltListPath = (name: ListName) =>
 function keep(name: ListName): ReadonlySet<string> {
   const kept = held[name]?.deref()
   if (kept) return kept
-  const path = prebuiltListPath(name)
-  const built = new Set(existsSync(path) ? readFileSync(path, 'utf8').split('\n') : listOf(name))
+  const built = new Set(readPrebuilt(name) ?? listOf(name))
   held[name] = new WeakRef(built)
   return built
+}
+
+/**
+ * The text the build writes: a header line with the entry count and the SHA-256 of the
+ * entries, then the entries. The header is what lets a reader tell a whole list from one cut
+ * short (a full disk during the build, a partial copy into an image) or emptied, which would
+ * otherwise pass every common password and every word-built secret, silently.
+ */
+export function listFileText(name: ListName): string {
+  const list = listOf(name)
+  const entries = list.join('\n')
+  return `${header(list.length, entries)}\n${entries}`
+}
+
+const header = (count: number, entries: string) =>
+  `# ${count} ${createHash('sha256').update(entries).digest('hex')}`
+
+/** The build's list, or null when there is none (then the package is read); damaged: throws. */
+function readPrebuilt(name: ListName): string[] | null {
+  const path = prebuiltListPath(name)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+  const newline = text.indexOf('\n')
+  const entries = newline < 0 ? '' : text.slice(newline + 1)
+  const list = entries.split('\n')
+  if (newline < 0 || text.slice(0, newline) !== header(list.length, entries)) {
+    throw new Error(`${path} is damaged (cut short or changed): run \`npm run build\` again`)
+  }
+  return list
 }
 
 /** A list as the rules make it from the package: what the build writes, and the fallback. */

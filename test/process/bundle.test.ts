@@ -1,25 +1,12 @@
-import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { listOf, prebuiltListPath } from '../../src/common-words.js'
-import { packageRoot } from '../../src/package-root.js'
+import { listFileText, prebuiltListPath } from '../../src/common-words.js'
 import { PASSWORD } from '../helpers/fixtures.js'
 import { send } from '../helpers/live-server.js'
 import { freePort, startProcess } from '../helpers/process.js'
 import { strongSecret } from '../helpers/secrets.js'
 import { tempDir } from '../helpers/temp-dir.js'
-
-/** A folder laid out as the image's /app: the bundle, the UI, migrations, package.json. */
-function imageLayout(): string {
-  const root = packageRoot()
-  const app = tempDir('hma-image-')
-  mkdirSync(join(app, 'dist'))
-  for (const path of ['dist/server', 'dist/ui', 'migrations', 'package.json'])
-    cpSync(join(root, path), join(app, path), { recursive: true })
-  // The image ships node_modules too; the bundle needs only its native modules from there.
-  symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'))
-  return app
-}
+import { imageLayout } from '../review-17b/image-layout.js'
 
 describe('the bundle (dist/server/main.js, what `npm start` and the image run)', () => {
   it('serves from the image layout without dist/src: ready, a sign-in, the lazily loaded pages and OIDC provider, exit 0 on SIGTERM', async () => {
@@ -57,7 +44,7 @@ describe('the bundle (dist/server/main.js, what `npm start` and the image run)',
 describe("the bundle's common-word lists (dist/server/common-words)", () => {
   it('are the lists the rules of src/common-words.ts make from the package', () => {
     for (const name of ['passwords', 'words'] as const) {
-      expect(readFileSync(prebuiltListPath(name), 'utf8').split('\n')).toEqual(listOf(name))
+      expect(readFileSync(prebuiltListPath(name), 'utf8')).toBe(listFileText(name))
     }
   })
 })
