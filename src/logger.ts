@@ -2,36 +2,35 @@ import { pino, type DestinationStream, type Logger } from 'pino'
 
 export type { Logger }
 
-/**
- * JSON logs. Request logging never passes headers or bodies, and these paths are redacted
- * anyway in case an error object or a future log call carries one.
- */
-export const REDACTED_PATHS = [
+/** Names under which a secret may sit in a logged object (API §9, §10). */
+const SECRET_KEYS = [
   'password',
   'new_password',
   'current_password',
   'pin',
   'code',
   'secret',
+  'client_secret',
   'token',
   'access_token',
   'refresh_token',
   'mfa_token',
   'authorization',
-  '*.password',
-  '*.new_password',
-  '*.current_password',
-  '*.pin',
-  '*.code',
-  '*.secret',
-  '*.token',
-  '*.access_token',
-  '*.refresh_token',
-  '*.mfa_token',
-  '*.authorization',
-  '*.headers.authorization',
-  '*.headers.cookie',
+  'cookie',
+  '["set-cookie"]',
 ]
+
+/**
+ * JSON logs. Request logging never passes headers or bodies, and these paths are redacted
+ * anyway in case an error object or a future log call carries one: each name at the top and
+ * up to three objects down (`err.req.headers.cookie`). Only lines other than the request
+ * line pay for it (request-log.ts).
+ */
+export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) =>
+  ['', '*.', '*.*.', '*.*.*.'].map((depth) =>
+    key.startsWith('[') ? (depth ? `${depth.slice(0, -1)}${key}` : key) : `${depth}${key}`,
+  ),
+)
 
 /**
  * Without a destination, lines go to the process's stdout (below). Log lines carry the time
