@@ -52,3 +52,22 @@ describe('a give-back that lands in the next window', () => {
     expect(await refused(pay())).toBe('rate_limited')
   })
 })
+
+describe('give-backs during a block', () => {
+  it('never lift it, however many refused attempts give their point back', async () => {
+    const pinUser: Counter[] = [['pinUser', 'u1']]
+    const payUser = () => t.services.limits.pay(pinUser, refusal)
+    for (let i = 0; i < 5; i++) await (await payUser()).failed()
+    const retryAfter = () =>
+      payUser().then(
+        () => null,
+        (error: unknown) => (error instanceof AuthError ? error.retryAfterSeconds : error),
+      )
+    expect(await retryAfter()).toBe(900)
+    for (let i = 0; i < 300; i++) await retryAfter()
+    t.clock.advance(899)
+    expect(await retryAfter()).toBe(1)
+    t.clock.advance(1)
+    await (await payUser()).succeeded()
+  })
+})
