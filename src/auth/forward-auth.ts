@@ -1,10 +1,8 @@
-import { sql } from 'drizzle-orm'
 import type { DB } from '../db/client.js'
 import { apps } from '../db/schema.js'
 import { checkAppAccess } from './app-policy.js'
 import type { AppRow } from './apps.js'
-import type { Groups } from './groups.js'
-import type { ProxyPerson, ProxySessions } from './proxy-sessions.js'
+import { servesHost, type ProxyPerson, type ProxySessions } from './proxy-sessions.js'
 
 export type AppPolicy = Pick<AppRow, 'name' | 'groups' | 'allowPin' | 'requireMfa'>
 
@@ -31,9 +29,7 @@ export function createAppsByHost(db: DB) {
       requireMfa: apps.requireMfa,
     })
     .from(apps)
-    .where(
-      sql`exists (select 1 from json_each(${apps.domains}) where value = ${sql.placeholder('host')})`,
-    )
+    .where(servesHost)
     .prepare()
   return {
     find(host: string): AppPolicy | null {
@@ -53,20 +49,13 @@ export const isUnderDomain = (host: string, domain: string) =>
  * decides the rest. A session too weak for the app is told to sign in, like no session.
  */
 export function decideForwardAuth(
-  deps: {
-    cookieDomain: string
-    appsByHost: Pick<AppsByHost, 'find'>
-    proxySessions: Pick<ProxySessions, 'resolve'>
-    groups: Pick<Groups, 'namesOf'>
-  },
+  deps: { cookieDomain: string; proxySessions: Pick<ProxySessions, 'forHost'> },
   input: { host: string; token: string | null },
 ): ForwardAuthDecision {
   if (!isUnderDomain(input.host, deps.cookieDomain)) return { kind: 'unknown_app' }
-  const app = deps.appsByHost.find(input.host)
+  const { app, person, groups } = deps.proxySessions.forHost(input.host, input.token)
   if (!app) return { kind: 'unknown_app' }
-  const person = input.token ? deps.proxySessions.resolve(input.token) : null
   if (!person) return { kind: 'sign_in' }
-  const groups = deps.groups.namesOf(person.userId)
   const access = checkAppAccess(app, { user: person, groups, amr: person.amr })
   if (access === 'outside_groups') return { kind: 'forbidden' }
   if (access === 'too_weak') return { kind: 'sign_in' }

@@ -1,11 +1,23 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
-import { proxySessions, sessions, users } from '../db/schema.js'
+import { apps, proxySessions, sessions, userGroups, users } from '../db/schema.js'
 import { randomToken, type SecretKeys } from '../secret-keys.js'
 import { parseAMR } from './session-strength.js'
 
 export type ProxySessions = ReturnType<typeof createProxySessions>
+
+/** Whether the app row serves the host `:host`, by its `domains` (a JSON array). */
+export const servesHost = sql`exists (select 1 from json_each(${apps.domains}) where value = ${sql.placeholder('host')})`
+
+/** What forward auth reads for one proxied request (ProxySessions.forHost). */
+export interface ProxyQuestion {
+  /** The app serving the host, its policy; null when none does. */
+  app: { name: string; groups: string[]; allowPin: boolean; requireMfa: boolean } | null
+  /** The person of a live proxy cookie (null without one) and their groups, sorted. */
+  person: ProxyPerson | null
+  groups: string[]
+}
 
 /** The person behind a live proxy cookie, as forward auth needs them. */
 export interface ProxyPerson {
@@ -30,31 +42,76 @@ export function createProxySessions(deps: {
   secretKeys: Pick<SecretKeys, 'hashToken'>
 }) {
   const { db, clock, secretKeys } = deps
-  // Prepared once: this runs in front of every request of every protected app. One lookup
-  // by primary key, joined to its session and person.
-  const byHash = db
+  // Forward auth's whole read in one statement (one read lock, not three), prepared once: it
+  // runs in front of every request of every protected app. The app serving the host (its
+  // `domains`, a JSON array read by json_each: a household has a handful of apps; two apps
+  // never share a domain), the person of the cookie (one lookup by primary key, joined to
+  // its live session and person), and
+  // their groups (names are a-z 0-9 -, so a comma joins them safely). Read per request, so
+  // an app, session or group changed by the CLI or the admin pages applies at once.
+  const live = and(
+    eq(proxySessions.hash, sql.placeholder('hash')),
+    gt(proxySessions.expiresAt, sql.placeholder('now')),
+  )
+  const liveSession = and(
+    eq(sessions.id, proxySessions.sessionId),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, sql.placeholder('now')),
+  )
+  const byHostAndHash = db
     .select({
+      app: apps.name,
+      appGroups: apps.groups,
+      allowPin: apps.allowPin,
+      requireMfa: apps.requireMfa,
       userId: users.id,
       username: users.username,
       displayName: users.displayName,
       email: users.email,
       disabled: users.disabled,
       amr: sessions.amr,
+      groups: sql<
+        string | null
+      >`(select group_concat(${userGroups.groupName}, ',' order by ${userGroups.groupName}) from ${userGroups} where ${userGroups.userId} = ${users.id})`,
     })
-    .from(proxySessions)
-    .innerJoin(sessions, eq(sessions.id, proxySessions.sessionId))
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(proxySessions.hash, sql.placeholder('hash')),
-        gt(proxySessions.expiresAt, sql.placeholder('now')),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, sql.placeholder('now')),
-      ),
-    )
+    .from(apps)
+    .leftJoin(proxySessions, live)
+    .leftJoin(sessions, liveSession)
+    .leftJoin(users, eq(users.id, sessions.userId))
+    .where(servesHost)
     .prepare()
 
+  /** The stored form of a cookie value; '' (never stored) for one that cannot be ours. */
+  const hashOf = (token: string | null) =>
+    token === null || token.length === 0 || token.length > 128 ? '' : secretKeys.hashToken(token)
+
   return {
+    /**
+     * The app serving `host` and, when `token` is a live proxy cookie, its person and their
+     * groups: what decideForwardAuth asks (API §13), read in one statement.
+     */
+    forHost(host: string, token: string | null): ProxyQuestion {
+      const hash = hashOf(token)
+      const row = byHostAndHash.get({ host, hash, now: unixSeconds(clock) })
+      if (!row) return { app: null, person: null, groups: [] }
+      const app = {
+        name: row.app,
+        groups: JSON.parse(row.appGroups) as string[],
+        allowPin: row.allowPin,
+        requireMfa: row.requireMfa,
+      }
+      if (hash === '' || row.userId === null) return { app, person: null, groups: [] }
+      const person: ProxyPerson = {
+        userId: row.userId,
+        username: row.username!,
+        displayName: row.displayName!,
+        email: row.email,
+        disabled: row.disabled!,
+        amr: parseAMR(row.amr!),
+      }
+      return { app, person, groups: row.groups ? row.groups.split(',') : [] }
+    },
+
     /** A new proxy cookie value for a live web UI session; it lasts no longer than it. */
     issue(session: { id: string; expiresAt: number }): string {
       const token = randomToken(32)
@@ -68,13 +125,6 @@ export function createProxySessions(deps: {
         })
         .run()
       return token
-    },
-
-    /** The person of a proxy cookie whose session is still live; null otherwise. */
-    resolve(token: string): ProxyPerson | null {
-      if (token.length === 0 || token.length > 128) return null
-      const row = byHash.get({ hash: secretKeys.hashToken(token), now: unixSeconds(clock) })
-      return row ? { ...row, amr: parseAMR(row.amr) } : null
     },
   }
 }

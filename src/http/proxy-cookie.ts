@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
-import { getCookie, setCookie } from 'hono/cookie'
+import { setCookie } from 'hono/cookie'
+import { parse } from 'hono/utils/cookie'
 import type { AppEnv } from './env.js'
 
 export type ProxyCookie = ReturnType<typeof createProxyCookie>
@@ -14,7 +15,9 @@ export function createProxyCookie(options: { domain: string; secure: boolean }) 
   const name = options.secure ? '__Secure-hma_proxy' : 'hma_proxy'
   return {
     name,
-    read: (c: Context<AppEnv>) => getCookie(c, name) ?? null,
+    /** The cookie's value in a request's Cookie header, read as hono's getCookie reads it. */
+    read: (cookieHeader: string | undefined) =>
+      (cookieHeader ? parse(cookieHeader, name)[name] : undefined) ?? null,
     set(c: Context<AppEnv>, token: string, maxAgeSeconds: number): void {
       setCookie(c, name, token, {
         domain: options.domain,

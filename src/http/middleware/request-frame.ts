@@ -80,3 +80,10 @@ function addFrameHeaders(c: Context<AppEnv>, id: string): void {
     if (!c.res.headers.has(name)) c.header(name, value)
   }
 }
+
+/**
+ * One request header by its lower-case name, read as the frame reads them: Node's parsed
+ * header on a socket (no fetch Headers built), hono's in `app.request()`. For hot routes.
+ */
+export const requestHeader = (c: Context<AppEnv>, name: string): string | undefined =>
+  headerReader(c, c.env?.incoming?.headers)(name)

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js'
 import { forbidden, networkNotAllowed } from '../../errors.js'
 import { isInNetworks, parseAddress } from '../../limits/cidr.js'
 import type { AppEnv } from '../env.js'
+import { requestHeader } from '../middleware/request-frame.js'
 import { createProxyCookie } from '../proxy-cookie.js'
 
 type Deps = Omit<Parameters<typeof decideForwardAuth>[0], 'cookieDomain'> & {
@@ -24,7 +25,7 @@ const headerValue = (text: string) =>
 
 /** The proxied request, from the headers of the endpoint's own proxy kind only. */
 function targetOf(c: Context<AppEnv>, flavour: Flavour): { url: URL; method: string } | null {
-  const header = (name: string) => c.req.header(name)?.split(',')[0]?.trim()
+  const header = (name: string) => requestHeader(c, name)?.split(',')[0]?.trim()
   // Each endpoint reads only the headers its proxy sets: Caddy passes a client's own
   // X-Original-URL through to forward-auth, nginx a client's X-Forwarded-Host to
   // auth-request, and either would let a client pick the app whose policy is asked.
@@ -55,6 +56,20 @@ export function forwardAuthRoutes(deps: Deps): Hono<AppEnv> {
   const signInURL = (target: URL) =>
     `${new URL('/ui/sign-in', issuer).href}?rd=${encodeURIComponent(target.href)}`
 
+  // The trust of a proxy's address, judged once per address: proxies are few, and parsing
+  // the address each time was a tenth of an answer's work. Bounded all the same.
+  const trusted = new Map<string, boolean>()
+  const isTrustedPeer = (peer: string) => {
+    let yes = trusted.get(peer)
+    if (yes === undefined) {
+      const address = parseAddress(peer)
+      yes = address !== null && isInNetworks(address, trustProxy)
+      if (trusted.size >= 256) trusted.clear()
+      trusted.set(peer, yes)
+    }
+    return yes
+  }
+
   const answer = (flavour: Flavour) =>
     function forwardAuth(c: Context<AppEnv>) {
       let peer: string | undefined
@@ -63,29 +78,38 @@ export function forwardAuthRoutes(deps: Deps): Hono<AppEnv> {
       } catch {
         peer = undefined
       }
-      const address = peer === undefined ? null : parseAddress(peer)
-      if (!address || !isInNetworks(address, trustProxy)) throw networkNotAllowed()
-      c.header('Cache-Control', 'no-store')
+      if (peer === undefined || !isTrustedPeer(peer)) throw networkNotAllowed()
       const target = targetOf(c, flavour)
-      if (!target) throw forbidden('The request names no protected app.')
-      const decision = decideForwardAuth(
-        { ...deps, cookieDomain },
-        { host: target.url.hostname, token: cookie.read(c) },
-      )
-      if (decision.kind === 'unknown_app') throw forbidden('The request names no protected app.')
-      if (decision.kind === 'forbidden') throw forbidden('This app is not open to you.')
-      if (decision.kind === 'allowed') {
+      const decision =
+        target &&
+        decideForwardAuth(
+          { ...deps, cookieDomain },
+          { host: target.url.hostname, token: cookie.read(requestHeader(c, 'cookie')) },
+        )
+      if (decision?.kind === 'allowed') {
+        // A plain header object: @hono/node-server writes it as it is (`c.header` builds a
+        // fetch Headers object per answer, which it then copies again).
         const { person, groups } = decision
-        c.header('Remote-User', person.username)
-        c.header('Remote-Name', headerValue(person.displayName))
-        c.header('Remote-Email', headerValue(person.email ?? ''))
-        c.header('Remote-Groups', groups.join(','))
-        return c.body(null, 200)
+        return new Response(null, {
+          status: 200,
+          headers: {
+            'Cache-Control': 'no-store',
+            'Remote-User': person.username,
+            'Remote-Name': headerValue(person.displayName),
+            'Remote-Email': headerValue(person.email ?? ''),
+            'Remote-Groups': groups.join(','),
+          },
+        })
       }
+      c.header('Cache-Control', 'no-store')
+      if (!target || decision?.kind === 'unknown_app') {
+        throw forbidden('The request names no protected app.')
+      }
+      if (decision?.kind === 'forbidden') throw forbidden('This app is not open to you.')
       const location = signInURL(target.url)
       c.header('Location', location)
-      const accept = c.req.header('accept') ?? ''
-      const isXHR = c.req.header('x-requested-with')?.toLowerCase() === 'xmlhttprequest'
+      const accept = requestHeader(c, 'accept') ?? ''
+      const isXHR = requestHeader(c, 'x-requested-with')?.toLowerCase() === 'xmlhttprequest'
       const isBrowser = /\btext\/html\b/i.test(accept) && !isXHR
       if (flavour === 'auth-request' || !isBrowser) {
         return c.json({ error: 'unauthorized', message: 'Sign in first.' }, 401)
