@@ -3,22 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { listFileText, prebuiltListPath } from '../../src/common-words.js'
 import { PASSWORD } from '../helpers/fixtures.js'
 import { send } from '../helpers/live-server.js'
-import { freePort, startProcess } from '../helpers/process.js'
-import { strongSecret } from '../helpers/secrets.js'
-import { tempDir } from '../helpers/temp-dir.js'
-import { imageLayout } from '../review-17b/image-layout.js'
+import { startImageServer } from '../review-17b/image-layout.js'
 
 describe('the bundle (dist/server/main.js, what `npm start` and the image run)', () => {
   it('serves from the image layout without dist/src: ready, a sign-in, the lazily loaded pages and OIDC provider, exit 0 on SIGTERM', async () => {
-    const server = startProcess(
-      {
-        AUTH_SECRET: strongSecret(),
-        AUTH_DATA_DIR: tempDir(),
-        AUTH_INITIAL_ADMIN_USERNAME: 'owner',
-        AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
-      },
-      { cwd: tempDir(), port: await freePort(), root: imageLayout() },
-    )
+    const server = await startImageServer()
     try {
       await server.waitForLog('ready')
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200)

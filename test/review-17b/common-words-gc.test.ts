@@ -4,11 +4,9 @@ import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { PASSWORD } from '../helpers/fixtures.js'
 import { send, signIn } from '../helpers/live-server.js'
-import { freePort, startProcess } from '../helpers/process.js'
-import { strongSecret } from '../helpers/secrets.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { waitForOutput } from '../helpers/wait-for-output.js'
-import { imageLayout } from './image-layout.js'
+import { startImageServer } from './image-layout.js'
 
 /**
  * Loaded before the bundle: SIGUSR2 runs a full garbage collection, and each read of the
@@ -36,16 +34,9 @@ describe('the common-password list of the bundle after a garbage collection', ()
   it('is read again once its WeakRef is dropped, and still refuses a common password', async () => {
     const preload = join(tempDir(), 'preload.mjs')
     writeFileSync(preload, PRELOAD)
-    const server = startProcess(
-      {
-        NODE_OPTIONS: `--expose-gc --import=${pathToFileURL(preload).href}`,
-        AUTH_SECRET: strongSecret(),
-        AUTH_DATA_DIR: tempDir(),
-        AUTH_INITIAL_ADMIN_USERNAME: 'owner',
-        AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
-      },
-      { cwd: tempDir(), port: await freePort(), root: imageLayout() },
-    )
+    const server = await startImageServer({
+      NODE_OPTIONS: `--expose-gc --import=${pathToFileURL(preload).href}`,
+    })
     try {
       await server.waitForLog('ready')
       const { access_token: token } = await signIn(server.url, 'owner', PASSWORD)

@@ -1,6 +1,9 @@
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { packageRoot } from '../../src/package-root.js'
+import { PASSWORD } from '../helpers/fixtures.js'
+import { freePort, startProcess, type RunningProcess } from '../helpers/process.js'
+import { strongSecret } from '../helpers/secrets.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 /**
@@ -20,6 +23,23 @@ export function imageLayout(): string {
     symlinkSync(join(root, path), join(app, path))
   }
   return app
+}
+
+/**
+ * The bundled server (dist/server/main.js) of a fresh image layout, from a folder that is not
+ * the app's, with a strong secret and the admin `owner` (PASSWORD); `env` adds to that.
+ */
+export async function startImageServer(env: Record<string, string> = {}): Promise<RunningProcess> {
+  return startProcess(
+    {
+      AUTH_SECRET: strongSecret(),
+      AUTH_DATA_DIR: tempDir(),
+      AUTH_INITIAL_ADMIN_USERNAME: 'owner',
+      AUTH_INITIAL_ADMIN_PASSWORD: PASSWORD,
+      ...env,
+    },
+    { cwd: tempDir(), port: await freePort(), root: imageLayout() },
+  )
 }
 
 /** node_modules/<name> of every top-level package the lock file does not mark dev-only. */
