@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser } from '../helpers/fixtures.js'
+import { addQuickLoginUser, PIN } from '../helpers/household.js'
 import { listen, statusCounts, type Listening } from '../helpers/listening.js'
 import { enrolTOTP, passwordStep, strongToken } from '../helpers/second-factors.js'
 
@@ -20,7 +21,7 @@ const sessionCount = () =>
     .n
 
 async function twoFactorUser() {
-  t = await createTestApp()
+  t = await createTestApp({ env: { AUTH_QUICK_LOGIN_NETWORKS: '127.0.0.0/8' } })
   server = await listen(t)
   await addUser(t, 'alice')
   const enrolled = await enrolTOTP(t, await strongToken(t, 'alice'))
@@ -75,5 +76,24 @@ describe('one mfa_token sent 64 times at once', () => {
     const again = await server.post('/v1/login/totp', { mfa_token, code })
     expect(again.status).toBe(401)
     expect(((await again.json()) as { error: string }).error).toBe('invalid_mfa_token')
+  })
+})
+
+describe('one right PIN sent 64 times at once', () => {
+  // A right PIN gives its point back (it is no guess), so a burst of them is not held to 5:
+  // each answer is a session or 429, never a 5xx, and the PIN's count stays at zero.
+  it('answers each with a session of its own or 429, and leaves the PIN usable', async () => {
+    await twoFactorUser()
+    const bob = await addQuickLoginUser(t, 'bob')
+    const before = sessionCount()
+    const counts = await statusCounts(
+      Array.from({ length: BURST }, () =>
+        server.post('/v1/quick-login', { user_id: bob.id, pin: PIN }),
+      ),
+    )
+    expect((counts[200] ?? 0) + (counts[429] ?? 0)).toBe(BURST)
+    expect(sessionCount()).toBe(before + (counts[200] ?? 0))
+    expect(t.services.users.findById(bob.id)).toMatchObject({ pinFailures: 0, pinDisabled: false })
+    expect((await server.post('/v1/quick-login', { user_id: bob.id, pin: PIN })).status).toBe(200)
   })
 })
