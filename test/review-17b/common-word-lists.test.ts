@@ -4,19 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { freePort, startProcess } from '../helpers/process.js'
 import { strongSecret } from '../helpers/secrets.js'
 import { tempDir } from '../helpers/temp-dir.js'
-import { imageLayout } from './image-layout.js'
+import { imageLayout, runImageCLI } from './image-layout.js'
 
 const LISTS = 'dist/server/common-words'
-
-/** The bundled CLI of `app`, run to its end from a folder that is not the app's. */
-async function cli(app: string, args: string[], env: Record<string, string>, input?: string) {
-  const running = startProcess(
-    { AUTH_DATA_DIR: join(tempDir(), 'data'), ...env },
-    { cwd: tempDir(), root: app, entry: 'cli', args, ...(input === undefined ? {} : { input }) },
-  )
-  const { code } = await running.exited
-  return { code, output: running.output() }
-}
 
 /** Entries of a list as the build wrote it (a header line, if any, is not an entry). */
 const entriesOf = (text: string) => text.split('\n').filter((line) => !line.startsWith('#'))
@@ -32,7 +22,7 @@ describe('common-word lists of the bundle, damaged in the image', () => {
     const common = entriesOf(text).findLast((entry) => entry.length >= 15)!
     writeFileSync(path, text.slice(0, text.indexOf(`\n${common}\n`) - 1000))
 
-    const added = await cli(app, ['user', 'add', 'kid', '--password-stdin'], {}, common)
+    const added = await runImageCLI(app, ['user', 'add', 'kid', '--password-stdin'], {}, common)
     expect(added.code).toBe(1)
     expect(added.output).toContain('passwords.txt')
     expect(added.output).not.toMatch(/created/)
@@ -42,7 +32,7 @@ describe('common-word lists of the bundle, damaged in the image', () => {
     const app = imageLayout()
     writeFileSync(join(app, LISTS, 'words.txt'), '')
     const secret = 'correcthorsebatterystaplezebramonkeyfootball'
-    const checked = await cli(app, ['check-config'], { AUTH_SECRET: secret })
+    const checked = await runImageCLI(app, ['check-config'], { AUTH_SECRET: secret })
     expect(checked.code).not.toBe(0)
     expect(checked.output).toContain('words.txt')
     expect(checked.output).not.toContain(secret)
@@ -71,11 +61,16 @@ describe('common-word lists of the bundle, damaged in the image', () => {
 
   it('whole lists: the same common password and word-built secret are refused as before', async () => {
     const app = imageLayout()
-    const added = await cli(app, ['user', 'add', 'kid', '--password-stdin'], {}, 'passwordpassword')
+    const added = await runImageCLI(
+      app,
+      ['user', 'add', 'kid', '--password-stdin'],
+      {},
+      'passwordpassword',
+    )
     expect(added).toMatchObject({ code: 1 })
     expect(added.output).toContain('too common')
     const secret = 'correcthorsebatterystaplezebramonkeyfootball'
-    const checked = await cli(app, ['check-config'], { AUTH_SECRET: secret })
+    const checked = await runImageCLI(app, ['check-config'], { AUTH_SECRET: secret })
     expect(checked.code).toBe(78)
     expect(checked.output).toContain('common words')
   })
