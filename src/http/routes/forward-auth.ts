@@ -70,6 +70,7 @@ export function forwardAuthRoutes(deps: Deps): Hono<AppEnv> {
     return yes
   }
 
+  const decideDeps = { ...deps, cookieDomain }
   const answer = (flavour: Flavour) =>
     function forwardAuth(c: Context<AppEnv>) {
       let peer: string | undefined
@@ -82,10 +83,10 @@ export function forwardAuthRoutes(deps: Deps): Hono<AppEnv> {
       const target = targetOf(c, flavour)
       const decision =
         target &&
-        decideForwardAuth(
-          { ...deps, cookieDomain },
-          { host: target.url.hostname, token: cookie.read(requestHeader(c, 'cookie')) },
-        )
+        decideForwardAuth(decideDeps, {
+          host: target.url.hostname,
+          token: cookie.read(requestHeader(c, 'cookie')),
+        })
       if (decision?.kind === 'allowed') {
         // A plain header object: @hono/node-server writes it as it is (`c.header` builds a
         // fetch Headers object per answer, which it then copies again).
