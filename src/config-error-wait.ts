@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readConfigErrorMode, type Env } from './config.js'
 import { notReady } from './errors.js'
+import { requestIdFrom } from './http/middleware/request-id.js'
+import { SECURITY_HEADERS } from './http/middleware/security-headers.js'
 
 export const EXIT_CONFIG = 78
 const DEFAULT_HOST = '127.0.0.1'
@@ -109,10 +111,16 @@ function answerNotConfigured(message: string) {
   return function answer(request: IncomingMessage, response: ServerResponse): void {
     const path = (request.url ?? '/').split('?')[0]
     const send = (status: number, body: string) => {
+      // The same frame as the real server's answers (API §9): the id echoed, the headers set.
+      const given = request.headers['x-request-id']
+      response.setHeader(
+        'X-Request-Id',
+        requestIdFrom(typeof given === 'string' ? given : undefined),
+      )
+      for (const [name, value] of SECURITY_HEADERS) response.setHeader(name, value)
       response.writeHead(status, {
         'content-type': 'application/json',
         'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
         ...(status === 503 ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
       })
       response.end(request.method === 'HEAD' ? undefined : body)
