@@ -1,9 +1,17 @@
 // The server, the CLI and the image's healthcheck as one ESM file each (dist/server/), with the
 // modules only some requests need split into chunks loaded on first use (import()). One file
 // instead of ~400 makes the start-up mostly parsing: see bench/README.md (cold start).
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import process from 'node:process'
-import { join } from 'node:path'
+import { join, relative as relativePath, resolve } from 'node:path'
 import { build } from 'esbuild'
 
 // Native modules stay in node_modules: esbuild cannot bundle a .node file.
@@ -38,7 +46,8 @@ const narrow = {
   },
 }
 
-const OUT = 'dist/server'
+// BUNDLE_OUT: another folder, for the test of this script (test/review-17b/bundle-rebuild.test.ts).
+const OUT = process.env.BUNDLE_OUT ?? 'dist/server'
 
 const { metafile } = await build({
   entryPoints: {
@@ -91,14 +100,24 @@ for (const name of ['passwords', 'words']) {
   renameSync(`${listPath(name)}.tmp`, listPath(name))
 }
 
-// Chunk names carry a hash: remove those of earlier builds (only after writing this one, so a
-// process starting meanwhile finds a whole bundle).
-const written = new Set([
-  ...Object.keys(metafile.outputs),
-  listPath('passwords'),
-  listPath('words'),
-])
+// Chunk names carry a hash: remove those of earlier builds, only after writing this one, so a
+// process starting meanwhile finds a whole bundle. Those of the build just before stay: a
+// server started from it (npm start in a checkout, between a `git pull` and its restart; the
+// CLI's `npm run cli` rebuilds first) still imports its lazily loaded chunks by their names,
+// and without them answered 500 to the first passkey, TOTP or OIDC request. They go at the
+// build after next. The record lists the files of this build, relative to OUT.
+const RECORD = 'outputs.json'
+const relative = (path) => relativePath(resolve(OUT), resolve(path))
+const previous = existsSync(join(OUT, RECORD))
+  ? JSON.parse(readFileSync(join(OUT, RECORD), 'utf8'))
+  : []
+const written = [
+  ...Object.keys(metafile.outputs).map(relative),
+  ...['passwords', 'words'].map((name) => relative(listPath(name))),
+]
+writeFileSync(join(OUT, RECORD), JSON.stringify(written))
+const keep = new Set([...written, ...previous, RECORD])
 for (const entry of readdirSync(OUT, { recursive: true, withFileTypes: true })) {
   const path = join(entry.parentPath ?? entry.path, entry.name)
-  if (entry.isFile() && !written.has(path)) rmSync(path)
+  if (entry.isFile() && !keep.has(relative(path))) rmSync(path)
 }
