@@ -1,8 +1,9 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { DB } from '../db/client.js'
-import { apps, proxySessions, sessions, userGroups, users } from '../db/schema.js'
+import { apps, proxySessions, sessions, users } from '../db/schema.js'
 import { randomToken, type SecretKeys } from '../secret-keys.js'
+import { groupNamesOfUser, sortedGroupNames } from './sessions.js'
 import { parseAMR } from './session-strength.js'
 
 export type ProxySessions = ReturnType<typeof createProxySessions>
@@ -46,8 +47,7 @@ export function createProxySessions(deps: {
   // runs in front of every request of every protected app. The app serving the host (its
   // `domains`, a JSON array read by json_each: a household has a handful of apps; two apps
   // never share a domain), the person of the cookie (one lookup by primary key, joined to
-  // its live session and person), and
-  // their groups (names are a-z 0-9 -, so a comma joins them safely). Read per request, so
+  // its live session and person), and their groups (groupNamesOfUser). Read per request, so
   // an app, session or group changed by the CLI or the admin pages applies at once.
   const live = and(
     eq(proxySessions.hash, sql.placeholder('hash')),
@@ -70,9 +70,7 @@ export function createProxySessions(deps: {
       email: users.email,
       disabled: users.disabled,
       amr: sessions.amr,
-      groups: sql<
-        string | null
-      >`(select group_concat(${userGroups.groupName}, ',' order by ${userGroups.groupName}) from ${userGroups} where ${userGroups.userId} = ${users.id})`,
+      groups: groupNamesOfUser,
     })
     .from(apps)
     .leftJoin(proxySessions, live)
@@ -109,7 +107,7 @@ export function createProxySessions(deps: {
         disabled: row.disabled!,
         amr: parseAMR(row.amr!),
       }
-      return { app, person, groups: row.groups ? row.groups.split(',') : [] }
+      return { app, person, groups: sortedGroupNames(row.groups) }
     },
 
     /** A new proxy cookie value for a live web UI session; it lasts no longer than it. */

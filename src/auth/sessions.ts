@@ -26,6 +26,20 @@ export type RefreshOutcome =
 
 export type Sessions = ReturnType<typeof createSessions>
 
+/**
+ * A person's group names (the row's `users.id`) joined by commas, in no set order, for a
+ * statement that reads them with the rest: names are a-z 0-9 - (groups.ts), so a comma joins
+ * them safely. Sorted afterwards (sortedGroupNames): an ORDER BY inside the aggregate costs
+ * SQLite a temporary b-tree on every request.
+ */
+export const groupNamesOfUser = sql<
+  string | null
+>`(select group_concat(${userGroups.groupName}, ',') from ${userGroups} where ${userGroups.userId} = ${users.id})`
+
+/** groupNamesOfUser's text as a sorted list (ASCII names: as SQLite's BINARY order sorts). */
+export const sortedGroupNames = (text: string | null): string[] =>
+  text ? text.split(',').sort() : []
+
 /** What `GET /v1/me` shows of a person, read with the check of their session (liveMember). */
 export interface LiveMember {
   user: UserRow
@@ -114,16 +128,13 @@ export function createSessions(deps: {
     .where(eq(sessions.id, sql.placeholder('id')))
     .prepare()
   // The same, with what `/v1/me` shows besides the user row (their groups, their number of
-  // passkeys): four statements in one. Group names are a-z 0-9 - (groups.ts), so a comma
-  // joins them safely.
+  // passkeys): four statements in one.
   const sessionStateAndMember = db
     .select({
       revokedAt: sessions.revokedAt,
       expiresAt: sessions.expiresAt,
       user: users,
-      groups: sql<
-        string | null
-      >`(select group_concat(${userGroups.groupName}, ',' order by ${userGroups.groupName}) from ${userGroups} where ${userGroups.userId} = ${users.id})`,
+      groups: groupNamesOfUser,
       passkeys: sql<number>`(select count(*) from ${passkeys} where ${passkeys.userId} = ${users.id})`,
     })
     .from(sessions)
@@ -307,7 +318,7 @@ export function createSessions(deps: {
       const row = sessionStateAndMember.get({ id: sessionId, userId })
       if (!live(row)) return null
       const { user, groups, passkeys } = row!
-      return { user, groups: groups ? groups.split(',') : [], passkeys }
+      return { user, groups: sortedGroupNames(groups), passkeys }
     },
 
     /**
