@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { Config } from '../config.js'
+import { signCompact } from './jws-sign.js'
 import type { SigningKeys } from './signing-keys.js'
 
 export type AMR = 'pwd' | 'pin' | 'otp' | 'hwk' | 'mfa'
@@ -70,16 +71,21 @@ export function createAccessTokens(deps: {
 
   return {
     async issue(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
-      const { kid, key } = await signingKeys.signer()
+      const { kid, alg, key } = await signingKeys.signer()
       const iat = unixSeconds(clock)
-      const token = await new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: config.signingAlg, kid, typ: 'at+jwt' })
-        .setIssuer(config.issuer)
-        .setAudience(audience)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + config.accessTokenTTLSeconds)
-        .setJti(randomUUID())
-        .sign(key)
+      const token = signCompact(
+        alg,
+        key,
+        { kid, typ: 'at+jwt' },
+        {
+          ...claims,
+          iss: config.issuer,
+          aud: audience,
+          iat,
+          exp: iat + config.accessTokenTTLSeconds,
+          jti: randomUUID(),
+        },
+      )
       return { token, expiresIn: config.accessTokenTTLSeconds }
     },
 

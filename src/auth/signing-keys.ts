@@ -7,6 +7,7 @@ import {
   type JWK,
 } from 'jose'
 import { asc } from 'drizzle-orm'
+import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { unixSeconds, type Clock } from '../clock.js'
 import type { SigningAlg } from '../config.js'
 import type { DB } from '../db/client.js'
@@ -30,7 +31,8 @@ export interface LoadedKey {
   publishedSince: number
   /** When the next key took over signing; null for the newest active key or a pending one. */
   retiredAt: number | null
-  privateKey: () => Promise<CryptoKey>
+  /** The private key as node:crypto signs with it (jws-sign.ts), unsealed on first use. */
+  privateKey: () => KeyObject
   /** The private JWK, unsealed on demand (oidc-provider takes its keys as JWKs). */
   privateJWK: () => JWK
   publicKey: CryptoKey
@@ -85,7 +87,7 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     for (const [index, row] of rows.entries()) {
       const previous = keys.find((k) => k.kid === row.kid)
       const publicJWK = JSON.parse(row.publicJWK) as JWK
-      let privateKey: CryptoKey | null = null
+      let privateKey: KeyObject | null = null
       const privateJWK = () =>
         JSON.parse(secretKeys.decrypt('signing-key', row.privateSealed, row.kid)) as JWK
       // A key is retired by the next key of its own algorithm, not by another algorithm's.
@@ -105,10 +107,7 @@ export function createSigningKeys(deps: SigningKeysDeps) {
         publicKey: previous?.publicKey ?? ((await importJWK(publicJWK, row.alg)) as CryptoKey),
         privateKey:
           previous?.privateKey ??
-          (async () => {
-            privateKey ??= (await importJWK(privateJWK(), row.alg)) as CryptoKey
-            return privateKey
-          }),
+          (() => (privateKey ??= createPrivateKey({ key: privateJWK(), format: 'jwk' }))),
       })
     }
     keys = loaded
@@ -190,11 +189,11 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     ensureCurrent,
     /** Starts a rotation now: the new key is published at once and signs 300 s later. */
     rotate: () => addKey(now() + JWKS_MAX_AGE_SECONDS),
-    async signer(): Promise<{ kid: string; key: CryptoKey }> {
+    async signer(): Promise<{ kid: string; alg: SigningAlg; key: KeyObject }> {
       await ensureCurrent()
       const signer = signerAt(now())
       if (!signer) throw new Error('no signing key')
-      return { kid: signer.kid, key: await signer.privateKey() }
+      return { kid: signer.kid, alg: signer.alg, key: signer.privateKey() }
     },
     /** The public key for a kid, only while it is published and of the configured alg. */
     verificationKey(kid: string): CryptoKey | null {
