@@ -1,5 +1,7 @@
-import { serve } from '@hono/node-server'
+import { createServer } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
 import { Hono } from 'hono'
+import { nodeListener } from '../src/http/node-listener.js'
 import type { AppEnv } from '../src/http/env.js'
 import { requestIdFrom } from '../src/http/middleware/request-id.js'
 import { SECURITY_HEADERS } from '../src/http/middleware/security-headers.js'
@@ -36,13 +38,18 @@ framed.use('*', async function leastFrame(c, next) {
   lines.info({ req_id: id, method: c.req.method, path: c.req.path, status: 200 }, 'request')
 })
 framed.get('/bare-framed', (c) => c.body(jwks, 200, { 'Content-Type': 'application/json' }))
-const floors: Record<string, Hono<AppEnv>> = { '/bare': bare, '/bare-framed': framed }
-const server = serve({
-  hostname: '127.0.0.1',
-  port: 0,
-  fetch: (request, env) =>
-    (floors[new URL(request.url).pathname] ?? service.app).fetch(request, env),
-})
+// The floors are dispatched by Node's request URL before anything of the app runs, so each
+// pays only what hono costs; the app's requests take the server's own way (node-listener.ts).
+const floors: Record<string, ReturnType<typeof getRequestListener>> = {
+  '/bare': getRequestListener(bare.fetch),
+  '/bare-framed': getRequestListener(framed.fetch),
+}
+const app = nodeListener(service.app.fetch, () => service.answers, { hostname: '127.0.0.1' })
+const server = createServer((request, response) => {
+  const floor = floors[request.url ?? '']
+  if (floor) void floor(request, response)
+  else app(request, response)
+}).listen(0, '127.0.0.1')
 
 type Command =
   | { id: number; cmd: 'stop' }

@@ -1,5 +1,6 @@
 import { createApp } from './app.js'
 import { createStartingApp, type App } from './http/shell.js'
+import { prebuiltAnswers, type NodeAnswer } from './http/prebuilt-answers.js'
 import { createMetrics } from './metrics.js'
 import { closeDatabase } from './db/client.js'
 import type { Services } from './services.js'
@@ -12,6 +13,8 @@ import { boot, type StartupInput } from './startup.js'
  */
 export async function startInProcess(base: StartupInput): Promise<{
   app: App
+  /** What a listening server answers before the app (node-listener.ts), as the server's. */
+  answers: NodeAnswer
   services: Services | null
   readiness: StartupInput['readiness']
   close: () => void
@@ -29,6 +32,11 @@ export async function startInProcess(base: StartupInput): Promise<{
   const { services, database } = booted
   return {
     app: services ? createApp(services, shell) : createStartingApp(shell),
+    answers: prebuiltAnswers({
+      logger: input.logger,
+      metrics,
+      jwks: services ? () => services.signingKeys.currentJWKS() : undefined,
+    }),
     services,
     readiness: input.readiness,
     close: () => {

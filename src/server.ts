@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
-import type { Server } from 'node:http'
-import { serve } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
 import { createApp } from './app.js'
 import { createStartingApp } from './http/shell.js'
+import { nodeListener } from './http/node-listener.js'
+import { prebuiltAnswers } from './http/prebuilt-answers.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type Env } from './config.js'
 import { closeDatabase, type Database } from './db/client.js'
@@ -68,12 +69,17 @@ export async function runServer(options: RunOptions): Promise<number> {
   // The server listens with the starting app (health answers at once); once start-up has
   // built the services, the real app is swapped in whole.
   let current = createStartingApp(shell)
-  const fetch: FetchHandler = (request, env) => current.fetch(request, env)
+  let answers = prebuiltAnswers({ logger, metrics })
+  const listener = nodeListener(
+    (request, env) => current.fetch(request, env),
+    () => answers,
+    { hostname: config.host },
+  )
   let server: Server | undefined
   let booted: Booted
   try {
     booted = await boot(input, async () => {
-      server = await listen(fetch, config.host, config.port)
+      server = await listen(listener, config.host, config.port)
       logger.info({ host: config.host, port: config.port }, 'listening')
     })
   } catch (error) {
@@ -99,6 +105,7 @@ export async function runServer(options: RunOptions): Promise<number> {
   if (services) {
     storage?.guard('maintenance', () => runMaintenance(services))
     current = createApp(services, { ...shell, storage })
+    answers = prebuiltAnswers({ logger, metrics, jwks: () => services.signingKeys.currentJWKS() })
     logger.info('ready')
   }
   const maintenance = setInterval(() => {
@@ -116,11 +123,13 @@ export async function runServer(options: RunOptions): Promise<number> {
   return 0
 }
 
-type FetchHandler = Parameters<typeof serve>[0]['fetch']
-
-function listen(fetch: FetchHandler, hostname: string, port: number): Promise<Server> {
+function listen(
+  listener: ReturnType<typeof nodeListener>,
+  hostname: string,
+  port: number,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }) as Server
+    const server = createServer(listener).listen(port, hostname)
     server.once('error', reject)
     server.once('listening', () => {
       server.off('error', reject)

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import type { createApp } from '../../src/app.js'
+import type { NodeAnswer } from '../../src/http/prebuilt-answers.js'
 import { loadConfig, type Config, type Env } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import { defaultMigrationsDir } from '../../src/package-root.js'
@@ -16,6 +17,8 @@ export const TEST_ARGON2: Config['argon2'] = { memoryKiB: 256, timeCost: 1, para
 
 export interface TestApp {
   app: ReturnType<typeof createApp>
+  /** The server's answers made before the app, for tests on a real socket (listening.ts). */
+  answers: NodeAnswer
   services: Services
   clock: TestClock
   logs: string[]
@@ -74,10 +77,11 @@ export async function createTestApp(
     migrationsDir: defaultMigrationsDir(),
     readiness,
   }
-  const { app, services, close } = await startInProcess(input)
+  const { app, answers, services, close } = await startInProcess(input)
   if (!services) throw new Error(JSON.stringify(readiness.checks))
   return {
     app,
+    answers,
     services,
     clock,
     logs,

@@ -1,6 +1,6 @@
-import { serve } from '@hono/node-server'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { nodeListener } from '../../src/http/node-listener.js'
 import type { TestApp } from './app.js'
 
 export interface Listening {
@@ -11,12 +11,11 @@ export interface Listening {
   close(): Promise<void>
 }
 
-/** The test app behind a real listening socket (127.0.0.1, a free port). */
-export async function listen(t: TestApp): Promise<Listening> {
+/** The test app behind a real listening socket (127.0.0.1, a free port), as the server runs it. */
+export async function listen(t: Pick<TestApp, 'app' | 'answers'>): Promise<Listening> {
+  const listener = nodeListener(t.app.fetch, () => t.answers, { hostname: '127.0.0.1' })
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, () =>
-      resolve(s as Server),
-    ) as Server
+    const s = createServer(listener).listen(0, '127.0.0.1', () => resolve(s))
   })
   const { port } = server.address() as AddressInfo
   return {

@@ -9,7 +9,11 @@ export interface UIBrowser {
   csrf: string | null
   get(path: string, headers?: Record<string, string>): Promise<Response>
   /** A form post as a same-origin page would send it (its cookies, the page's token). */
-  post(path: string, fields?: Record<string, string>, headers?: Record<string, string>): Promise<Response>
+  post(
+    path: string,
+    fields?: Record<string, string>,
+    headers?: Record<string, string>,
+  ): Promise<Response>
   /** A JSON call as the page script makes it (X-CSRF-Token header). */
   postJSON(path: string, json: unknown, headers?: Record<string, string>): Promise<Response>
   cookieHeader(): string
@@ -19,10 +23,7 @@ export interface UIBrowser {
  * A small browser for the web UI: keeps cookies, reads the CSRF token of each page it is
  * shown, and sends forms with them, as Chromium does for the service's own pages.
  */
-export function uiBrowser(
-  t: TestApp,
-  options: { peer?: string; origin?: string } = {},
-): UIBrowser {
+export function uiBrowser(t: TestApp, options: { peer?: string; origin?: string } = {}): UIBrowser {
   const peer = options.peer ?? '127.0.0.1'
   const origin = options.origin ?? 'http://localhost:3100'
   const browser: UIBrowser = {
@@ -56,9 +57,13 @@ export function uiBrowser(
       }),
   }
 
-  async function send(path: string, init: { method: string; body?: string; headers: Record<string, string> }) {
+  async function send(
+    path: string,
+    init: { method: string; body?: string; headers: Record<string, string> },
+  ) {
     const headers: Record<string, string> = { ...init.headers }
-    if (browser.cookies.size > 0 && headers.cookie === undefined) headers.cookie = browser.cookieHeader()
+    if (browser.cookies.size > 0 && headers.cookie === undefined)
+      headers.cookie = browser.cookieHeader()
     for (const [name, value] of Object.entries(headers)) if (value === '') delete headers[name]
     const response = await t.app.request(
       path,
