@@ -41,7 +41,8 @@ function postInPieces(path: string, pieces: (string | Buffer)[], type = 'applica
 }
 
 const loginBody = JSON.stringify({ username: 'alice', password: PASSWORD })
-const sessions = () => t.services.db.$client.prepare('SELECT count(*) AS n FROM sessions').get()
+const sessions = () =>
+  t.services.database.sqlite.prepare('SELECT count(*) AS n FROM sessions').get()
 
 describe('a request body on a socket', () => {
   it('is read whole however it is split, and signs in', async () => {
