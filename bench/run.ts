@@ -3,6 +3,7 @@ import { coldStartRows } from './cold-start.js'
 import { forwardAuthRows } from './forward-auth.js'
 import { httpRateRows } from './http-rates.js'
 import { concurrentLoginRows, loginLatencyRows, totpStepRows } from './login-latency.js'
+import { socketLoginRows } from './login-socket.js'
 import { memoryRows } from './memory.js'
 import { oidcTokenRows } from './oidc-token.js'
 import { refreshRateRows } from './refresh-rate.js'
@@ -13,6 +14,7 @@ import { printTable, type Row } from './rows.js'
 const sections: [string, () => Promise<Row[]>][] = [
   ['sign-in latency', loginLatencyRows],
   ['sign-in, 4 in flight', concurrentLoginRows],
+  ['sign-in over a socket', socketLoginRows],
   ['TOTP step', totpStepRows],
   ['refresh rate', refreshRateRows],
   ['OIDC token endpoint', oidcTokenRows],

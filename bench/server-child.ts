@@ -56,6 +56,7 @@ type Command =
   | { id: number; cmd: 'add-user'; username: string; password: string }
   | { id: number; cmd: 'add-users'; count: number; password: string }
   | { id: number; cmd: 'bare-me'; token: string; seconds: number }
+  | { id: number; cmd: 'sign-in-user'; username: string; password: string; pin: string }
 
 /** One signature verification plus one session lookup, back to back: the floor of /v1/me. */
 async function bareMeRate(token: string, seconds: number): Promise<number> {
@@ -68,6 +69,16 @@ async function bareMeRate(token: string, seconds: number): Promise<number> {
     count++
   }
   return count / ((performance.now() - started) / 1000)
+}
+
+/** A person with a password and a quick-login PIN: their id and both hashes. */
+async function signInUser(username: string, password: string, pin: string) {
+  const { users, pins } = service.services
+  const user = await users.create({ username, password })
+  await pins.set(user.id, pin)
+  users.update(user.id, { quickLogin: true })
+  const row = users.findById(user.id)!
+  return { userId: user.id, passwordHash: row.passwordHash, pinHash: row.pinHash }
 }
 
 /** `count` people flood0…, the first hashed by the service, the rest sharing its hash (fast). */
@@ -88,6 +99,8 @@ process.on('message', (message: Command) => {
       })
     } else if (message.cmd === 'add-users') {
       await addUsers(message.count, message.password)
+    } else if (message.cmd === 'sign-in-user') {
+      result = await signInUser(message.username, message.password, message.pin)
     } else if (message.cmd === 'bare-me') {
       result = await bareMeRate(message.token, message.seconds)
     } else if (message.cmd === 'stop') {
