@@ -2,14 +2,15 @@ import { spawn } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 
 /**
- * libuv's thread pool runs argon2, WebCrypto signing and verification (jose: every token
- * issued or checked), async fs (pino's async log writes) and dns.lookup. It has 4 threads
+ * libuv's thread pool runs argon2, WebCrypto verification (jose: every bearer token checked,
+ * the OIDC provider's signatures), async fs and dns.lookup; our own access tokens are signed
+ * in the calling thread (jws-sign.ts) and log lines written synchronously. It has 4 threads
  * unless UV_THREADPOOL_SIZE says otherwise, and its size is read once, when it starts: on an
  * ESM entry that is before the first line of our code runs (Node's loader reads the entry
  * file through the pool). So the size must be in the environment the process starts with.
  */
 export const LIBUV_DEFAULT_POOL = 4
-/** Threads kept free of argon2: a token signature and a log write never wait behind a hash. */
+/** Threads kept free of argon2: a token check or an OIDC signature never waits behind a hash. */
 export const OTHER_POOL_USERS = 2
 
 /** AUTH_HASH_CONCURRENCY as config.ts reads it (bad values are reported there, at start). */
