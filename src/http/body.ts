@@ -46,14 +46,19 @@ async function readText(c: Context): Promise<string> {
  * On a socket, Node's request stream itself: @hono/node-server would first build a fetch
  * Request and a web stream around it, ~0.5 ms of a sign-in (bench/README.md). Past the cap the
  * rest is discarded unread and the connection closes after the 413.
+ *
+ * A request whose client went away before its body was whole (the connection closed while a
+ * route was still awaiting, e.g. the bearer check) is destroyed already and emits nothing
+ * more: it is refused at once, as is one destroyed while it is read ('close' before 'end').
  */
 function readIncoming(incoming: IncomingMessage, closeAfter: () => void): Promise<Buffer> {
   if (incoming.readableEnded) return Promise.resolve(Buffer.alloc(0))
+  if (incoming.destroyed) return Promise.reject(cutOff())
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     const stop = () => {
-      incoming.off('data', onData).off('end', onEnd).off('error', onError)
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
     }
     const onData = (chunk: Buffer) => {
       size += chunk.length
@@ -67,13 +72,19 @@ function readIncoming(incoming: IncomingMessage, closeAfter: () => void): Promis
       stop()
       resolve(Buffer.concat(chunks, size))
     }
-    const onError = (error: Error) => {
+    const onError = () => {
       stop()
-      reject(error)
+      reject(cutOff())
     }
-    incoming.on('data', onData).on('end', onEnd).on('error', onError)
+    const onClose = () => {
+      stop()
+      reject(cutOff())
+    }
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
   })
 }
+
+const cutOff = () => invalidRequest('The request body was cut off before its end.')
 
 async function readWebStream(stream: ReadableStream<Uint8Array> | null): Promise<Buffer> {
   if (!stream) throw invalidRequest('The request body is empty.')
