@@ -31,6 +31,12 @@ export interface PrebuiltAnswerDeps {
 
 const FRAME = SECURITY_HEADERS.flat()
 const LIVE = JSON.stringify({ status: 'ok' })
+/**
+ * A Host that @hono/node-server takes as it is (its own fast test, letters of either case):
+ * any other goes to the app, which makes a URL of it or refuses it (400), as it does for
+ * every other route.
+ */
+const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/i
 
 /**
  * `GET /healthz` and `GET /.well-known/jwks.json`, the two answers that probes and every
@@ -105,6 +111,7 @@ export function prebuiltAnswers({ logger, metrics, jwks }: PrebuiltAnswerDeps): 
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
       return false
     }
+    if (headers.host && !PLAIN_HOST.test(headers.host)) return false
     const url = request.url ?? ''
     const query = url.indexOf('?')
     const path = query < 0 ? url : url.slice(0, query)
