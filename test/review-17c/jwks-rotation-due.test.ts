@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { listen, type Listening } from '../helpers/listening.js'
@@ -51,6 +52,28 @@ describe('the JWKS when a rotation falls due', () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200])
     expect(texts.size).toBe(1)
     expect(keyCount()).toBe(before + 1)
+  })
+
+  it('keeps pipelined answers in order while the check runs', async () => {
+    t.clock.advance(31 * 24 * 3600)
+    const { port } = new URL(server.base)
+    const text = await new Promise<string>((resolve, reject) => {
+      // written, not ended: a half-closed connection has its requests dropped by Node
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          'GET /.well-known/jwks.json HTTP/1.1\r\nHost: a\r\nX-Request-Id: first\r\n\r\n' +
+            'GET /healthz HTTP/1.1\r\nHost: a\r\nX-Request-Id: second\r\n\r\n' +
+            'GET /readyz HTTP/1.1\r\nHost: a\r\nX-Request-Id: third\r\nConnection: close\r\n\r\n',
+        ),
+      )
+      let answer = ''
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()))
+      socket.on('close', () => resolve(answer))
+      socket.on('error', reject)
+    })
+    const ids = [...text.matchAll(/X-Request-Id: (\w+)/gi)].map((match) => match[1])
+    expect(ids).toEqual(['first', 'second', 'third'])
+    expect(text).toContain('"keys"')
   })
 
   it('a storage fault in the check is the app’s answer, not an unhandled rejection', async () => {
