@@ -35,7 +35,7 @@ export async function startInProcess(base: StartupInput): Promise<{
     answers: prebuiltAnswers({
       logger: input.logger,
       metrics,
-      jwks: services ? () => services.signingKeys.currentJWKS() : undefined,
+      jwks: services ? () => services.signingKeys.checkedJWKS() : undefined,
     }),
     services,
     readiness: input.readiness,

@@ -105,7 +105,7 @@ export async function runServer(options: RunOptions): Promise<number> {
   if (services) {
     storage?.guard('maintenance', () => runMaintenance(services))
     current = createApp(services, { ...shell, storage })
-    answers = prebuiltAnswers({ logger, metrics, jwks: () => services.signingKeys.currentJWKS() })
+    answers = prebuiltAnswers({ logger, metrics, jwks: () => services.signingKeys.checkedJWKS() })
     logger.info('ready')
   }
   const maintenance = setInterval(() => {

@@ -157,7 +157,19 @@ export function createSigningKeys(deps: SigningKeysDeps) {
    * Makes sure a key can sign now and that rotation is under way when due. The very first key
    * signs at once (no verifier has cached anything yet); later ones are published first.
    */
-  async function ensureCurrent(keyAlg: SigningAlg = alg): Promise<void> {
+  const checking = new Map<SigningAlg, Promise<void>>()
+  function ensureCurrent(keyAlg: SigningAlg = alg): Promise<void> {
+    // One check per algorithm at a time, shared by whoever asks meanwhile: two at once would
+    // each see the rotation due and each add a key (20 requests at once made 20 keys).
+    let running = checking.get(keyAlg)
+    if (!running) {
+      running = checkCurrent(keyAlg).finally(() => checking.delete(keyAlg))
+      checking.set(keyAlg, running)
+    }
+    return running
+  }
+
+  async function checkCurrent(keyAlg: SigningAlg): Promise<void> {
     const read = unixSeconds(clock)
     // By the clock itself: a clock stepped back still reloads (and from then on every 30 s).
     if (read - loadedAt >= RELOAD_SECONDS || read < loadedAt) await load()
@@ -213,6 +225,10 @@ export function createSigningKeys(deps: SigningKeysDeps) {
         checkedAt = at
         return publishedJWKS()
       })
+    },
+    /** `currentJWKS` when it needs no check (null otherwise): it starts nothing. */
+    checkedJWKS(): string | null {
+      return unixSeconds(clock) === checkedAt ? publishedJWKS() : null
     },
     /**
      * The published keys of one algorithm as private JWKs, for the OIDC provider, the current

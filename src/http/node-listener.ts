@@ -6,8 +6,7 @@ type Fetch = Parameters<typeof getRequestListener>[0]
 
 /**
  * What a listening server runs per request: the prebuilt answers first (`answers()` is read
- * per request, so the server can swap them with its app), then the hono app: at once, or once
- * an answer that took the request finds it is the app's after all.
+ * per request, so the server can swap them with its app), then the hono app.
  */
 export function nodeListener(
   fetch: Fetch,
@@ -16,7 +15,6 @@ export function nodeListener(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   const app = getRequestListener(fetch, options)
   return (request, response) => {
-    const toApp = () => void app(request, response)
-    if (!answers()(request, response, toApp)) toApp()
+    if (!answers()(request, response)) void app(request, response)
   }
 }

@@ -6,27 +6,18 @@ import { requestIdFrom } from './middleware/request-id.js'
 import { requestLine } from './middleware/request-log.js'
 import { SECURITY_HEADERS } from './middleware/security-headers.js'
 
-/**
- * Answers a Node request itself and returns true, or returns false and leaves it untouched.
- * `toApp`, when given, hands the request to the app later: an answer that takes a request
- * (true) may still find, once something it awaited has failed, that it is the app's to answer.
- */
-export type NodeAnswer = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  toApp?: () => void,
-) => boolean
+/** Answers a Node request itself and returns true, or returns false and leaves it untouched. */
+export type NodeAnswer = (request: IncomingMessage, response: ServerResponse) => boolean
 
 export interface PrebuiltAnswerDeps {
   logger: Logger
   metrics?: Metrics | undefined
   /**
-   * The JWKS text once the app is ready. A promise (the key schedule's check is due) is
-   * awaited, once for all the requests that come meanwhile, and its text answered; if it
-   * fails, the request goes to the app, whose error handler answers (a storage fault: 503).
-   * Without `toApp` such a request goes to the app at once.
+   * The JWKS text once the app is ready, or null while the key schedule's check is due: that
+   * request goes to the app's route, which runs the check (one at a time, signing-keys.ts) and
+   * answers its failure (a storage fault: 503). Nothing is started here, so nothing is dropped.
    */
-  jwks?: (() => string | Promise<string>) | undefined
+  jwks?: (() => string | null) | undefined
 }
 
 const FRAME = SECURITY_HEADERS.flat()
@@ -88,9 +79,6 @@ export function prebuiltAnswers({ logger, metrics, jwks }: PrebuiltAnswerDeps): 
     return true
   }
 
-  /** The key schedule's check under way, shared by the requests that arrive meanwhile. */
-  let pending: Promise<string> | null = null
-
   function answerJWKS(
     request: IncomingMessage,
     response: ServerResponse,
@@ -105,7 +93,7 @@ export function prebuiltAnswers({ logger, metrics, jwks }: PrebuiltAnswerDeps): 
     return send(request, response, path, jwksHeaders, text, started)
   }
 
-  return function prebuiltAnswer(request, response, toApp) {
+  return function prebuiltAnswer(request, response) {
     if (request.method !== 'GET') return false
     const { headers } = request
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
@@ -118,23 +106,7 @@ export function prebuiltAnswers({ logger, metrics, jwks }: PrebuiltAnswerDeps): 
     const started = performance.now()
     if (path === '/healthz') return send(request, response, path, healthHeaders, LIVE, started)
     if (path !== '/.well-known/jwks.json' || !jwks) return false
-    // A check under way is awaited, not started again beside it: the app's route would start
-    // its own, and two at once may each add a rotation key (signing-keys.ts ensureCurrent).
-    const text = pending ?? jwks()
-    if (typeof text === 'string') return answerJWKS(request, response, path, text, started)
-    if (!pending) {
-      pending = text
-      const done = () => void (pending === text && (pending = null))
-      text.then(done, done)
-    }
-    if (!toApp) {
-      text.catch(() => undefined) // the app answers; a failed check must not go unhandled
-      return false
-    }
-    text.then(
-      (ready) => answerJWKS(request, response, path, ready, started),
-      () => toApp(),
-    )
-    return true
+    const text = jwks()
+    return text === null ? false : answerJWKS(request, response, path, text, started)
   }
 }

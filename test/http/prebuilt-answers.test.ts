@@ -122,7 +122,7 @@ describe('the prebuilt answers', () => {
   it('leave the JWKS to the app while no key set is ready or a rotation check is due', async () => {
     const starting = await serveWith(prebuiltAnswers({ logger: t.services.logger }))
     const checking = await serveWith(
-      prebuiltAnswers({ logger: t.services.logger, jwks: () => Promise.resolve('{}') }),
+      prebuiltAnswers({ logger: t.services.logger, jwks: () => null }),
     )
     try {
       expect((await fetch(`${starting.base}/.well-known/jwks.json`)).status).toBe(299)
