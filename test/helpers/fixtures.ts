@@ -47,3 +47,8 @@ export function countHashes(t: TestApp): () => number {
   }
   return () => count
 }
+
+/** Rows of a table, read straight from the database file's connection. */
+export const rowCount = (t: TestApp, table: string): number =>
+  (t.services.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number })
+    .n

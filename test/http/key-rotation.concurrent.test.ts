@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
-import { addUser, PASSWORD } from '../helpers/fixtures.js'
+import { addUser, PASSWORD, rowCount } from '../helpers/fixtures.js'
 import { listen, type Listening } from '../helpers/listening.js'
 
 // A rotation falls due and many requests arrive at once: each route that needs the current
@@ -20,12 +20,7 @@ afterEach(async () => {
   t.close()
 })
 
-const keyCount = () =>
-  (
-    t.services.database.sqlite.prepare('SELECT count(*) AS n FROM signing_keys').get() as {
-      n: number
-    }
-  ).n
+const keyCount = () => rowCount(t, 'signing_keys')
 
 describe('a rotation that falls due under concurrent requests', () => {
   it('adds one key for 20 JWKS requests at once over a socket, GET and HEAD alike', async () => {

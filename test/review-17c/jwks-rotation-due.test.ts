@@ -1,6 +1,7 @@
 import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../helpers/app.js'
+import { rowCount } from '../helpers/fixtures.js'
 import { listen, type Listening } from '../helpers/listening.js'
 
 // GET /.well-known/jwks.json when the key schedule's check is due (currentJWKS gives a
@@ -24,12 +25,7 @@ afterEach(async () => {
   t.close()
 })
 
-const keyCount = () =>
-  (
-    t.services.database.sqlite.prepare('SELECT count(*) AS n FROM signing_keys').get() as {
-      n: number
-    }
-  ).n
+const keyCount = () => rowCount(t, 'signing_keys')
 
 describe('the JWKS when a rotation falls due', () => {
   it('one request makes one new key', async () => {
