@@ -79,6 +79,24 @@ describe('a request body on a socket', () => {
     ).toBe(200)
   })
 
+  it('declared over 16 KiB: 413 before the body is sent, and the connection closes', async () => {
+    const { port } = new URL(server.base)
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        // The headers only: a client that waits to be told before sending 10 MiB.
+        socket.write(
+          'POST /v1/login/password HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n',
+        ),
+      )
+      let text = ''
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i)
+  })
+
   it('refuses bytes that are not UTF-8, text that is not JSON, and an empty body with 400', async () => {
     const notUtf8 = await postInPieces('/v1/login/password', [Buffer.from([0x7b, 0xff, 0x7d])])
     expect(notUtf8.status).toBe(400)

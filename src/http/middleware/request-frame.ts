@@ -51,8 +51,12 @@ export function requestFrame({
     // provider writes that response itself (its own headers replace these), and `writeHead`
     // merges them with any other answer's (the answer's own win).
     if (outgoing) setFrameHeaders(outgoing, id)
-    if (isDeclaredTooLarge(header('content-length'))) c.res = renderError(c, payloadTooLarge())
-    else await next()
+    if (isDeclaredTooLarge(header('content-length'))) {
+      // Unread, the declared body would be drained after the answer (up to 64 MiB): the
+      // connection closes instead, as after a body found too large while read (body.ts).
+      outgoing?.setHeader('Connection', 'close')
+      c.res = renderError(c, payloadTooLarge())
+    } else await next()
     if (!outgoing) addFrameHeaders(c, id)
     // An answer the provider sent itself: `c.res` is only hono's marker, Node's is the status.
     logRequest(c, id, started, outgoing?.headersSent ? outgoing.statusCode : c.res.status)
