@@ -10,10 +10,11 @@ import type { SigningAlg } from '../config.js'
 export function signCompact(
   alg: SigningAlg,
   key: KeyObject,
-  header: Record<string, unknown>,
+  header: { kid: string; typ: string },
   payload: Record<string, unknown>,
 ): string {
-  const input = `${part({ alg, ...header })}.${part(payload)}`
+  // alg first, as jose writes it; the header's type admits no other alg to override it.
+  const input = `${part({ alg, kid: header.kid, typ: header.typ })}.${part(payload)}`
   const data = Buffer.from(input)
   const signature =
     alg === 'ES256'

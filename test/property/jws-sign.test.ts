@@ -69,7 +69,12 @@ describe('signCompact', () => {
   })
 
   it('makes a signature that fails for any other key or a changed payload', async () => {
-    const token = signCompact('ES256', keys.ES256.privateKey, { kid: 'k1' }, { sub: 'a' })
+    const token = signCompact(
+      'ES256',
+      keys.ES256.privateKey,
+      { kid: 'k1', typ: 'JWT' },
+      { sub: 'a' },
+    )
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' })
     await expect(compactVerify(token, other.publicKey)).rejects.toThrow()
     const [h, , s] = token.split('.')
