@@ -173,15 +173,21 @@ export function createSigningKeys(deps: SigningKeysDeps) {
     const read = unixSeconds(clock)
     // By the clock itself: a clock stepped back still reloads (and from then on every 30 s).
     if (read - loadedAt >= RELOAD_SECONDS || read < loadedAt) await load()
+    if (!needsKey(keyAlg)) return
+    // About to add a key: first look again, for one another process (`keys rotate`) added
+    // since the last load (up to 30 s ago); else both add one.
+    if (loadedAt !== read) await load()
     const at = now()
     const signer = signerAt(at, keyAlg)
-    if (!signer) {
-      await addKey(at, keyAlg)
-      return
-    }
-    if (at - signer.activatesAt >= deps.rotationSeconds && !hasNewer(signer)) {
-      await addKey(at + JWKS_MAX_AGE_SECONDS, keyAlg)
-    }
+    if (!signer) await addKey(at, keyAlg)
+    else if (needsKey(keyAlg)) await addKey(at + JWKS_MAX_AGE_SECONDS, keyAlg)
+  }
+
+  /** No key signs yet, or the signer's rotation is due and no newer key is under way. */
+  function needsKey(keyAlg: SigningAlg): boolean {
+    const at = now()
+    const signer = signerAt(at, keyAlg)
+    return !signer || (at - signer.activatesAt >= deps.rotationSeconds && !hasNewer(signer))
   }
 
   /** The JWKS document as JSON text, rebuilt at most once a second or after a reload. */
