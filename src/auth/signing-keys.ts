@@ -205,8 +205,17 @@ export function createSigningKeys(deps: SigningKeysDeps) {
   return {
     load,
     ensureCurrent,
-    /** Starts a rotation now: the new key is published at once and signs 300 s later. */
-    rotate: () => addKey(now() + JWKS_MAX_AGE_SECONDS),
+    /**
+     * Starts a rotation now: the new key is published at once and signs 300 s later. A key
+     * already published and waiting to sign (the schedule's, or an earlier `keys rotate`) is
+     * that rotation: a second key beside it would start in the same second, and which of the
+     * two signed would depend on row order.
+     */
+    async rotate(): Promise<string> {
+      const at = now()
+      const waiting = keys.find((k) => k.alg === alg && k.activatesAt > at)
+      return waiting ? waiting.kid : addKey(at + JWKS_MAX_AGE_SECONDS)
+    },
     async signer(): Promise<{ kid: string; alg: SigningAlg; key: KeyObject }> {
       await ensureCurrent()
       const signer = signerAt(now())

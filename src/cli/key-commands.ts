@@ -14,7 +14,8 @@ export async function runKeyCommand(args: string[], env: Env): Promise<string> {
     await signingKeys.ensureCurrent() // as the server does at start: there is always a signer
     if (sub === 'rotate') {
       const kid = await signingKeys.rotate()
-      return `new key ${kid} is published now and signs from ${iso(signingKeys.list().at(-1)!.activatesAt)}`
+      const key = signingKeys.list().find((k) => k.kid === kid)!
+      return `key ${kid} is published now and signs from ${iso(key.activatesAt)}`
     }
     // One JSON object per line (API §8).
     const view = (k: ReturnType<typeof signingKeys.list>[number]) => ({

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runKeyCommand } from '../../src/cli/key-commands.js'
 import { createTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, PASSWORD, rowCount } from '../helpers/fixtures.js'
 import { listen, type Listening } from '../helpers/listening.js'
@@ -55,6 +56,20 @@ describe('a rotation that falls due under concurrent requests', () => {
     expect(failed.map((a) => a.status)).toEqual([503, 503, 503])
     t.services.database.sqlite.pragma('query_only = OFF')
     expect((await t.call('GET', '/.well-known/jwks.json')).status).toBe(200)
+    expect(keyCount()).toBe(2)
+  })
+
+  it('keys rotate (CLI) when the rotation is already due adds that one key, not two', async () => {
+    t.clock.advance(30 * 86_400 + 10)
+    const env = { AUTH_DATA_DIR: t.dataDir, AUTH_SECRET: t.secret, AUTH_KEY_ROTATION: '30d' }
+    const said = await runKeyCommand(['rotate'], env)
+    expect(keyCount()).toBe(2)
+    const newest = t.services.database.sqlite
+      .prepare('SELECT kid FROM signing_keys ORDER BY activates_at DESC LIMIT 1')
+      .get() as { kid: string }
+    expect(said).toContain(`key ${newest.kid} is published now`)
+    // Asked again while that key waits to sign: the same rotation, no key beside it.
+    expect(await runKeyCommand(['rotate'], env)).toBe(said)
     expect(keyCount()).toBe(2)
   })
 })
