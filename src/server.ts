@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import { createApp } from './app.js'
 import { createStartingApp } from './http/shell.js'
-import { nodeListener } from './http/node-listener.js'
+import { createHttpServer, nodeListener } from './http/node-listener.js'
 import { prebuiltAnswers } from './http/prebuilt-answers.js'
 import { systemClock, type Clock } from './clock.js'
 import { loadConfig, type Env } from './config.js'
@@ -129,7 +129,7 @@ function listen(
   port: number,
 ): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(listener).listen(port, hostname)
+    const server = createHttpServer(listener).listen(port, hostname)
     server.once('error', reject)
     server.once('listening', () => {
       server.off('error', reject)

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { nodeListener } from '../../src/http/node-listener.js'
+import { createHttpServer, nodeListener } from '../../src/http/node-listener.js'
 import type { TestApp } from './app.js'
 
 export interface Listening {
@@ -15,7 +15,7 @@ export interface Listening {
 export async function listen(t: Pick<TestApp, 'app' | 'answers'>): Promise<Listening> {
   const listener = nodeListener(t.app.fetch, () => t.answers, { hostname: '127.0.0.1' })
   const server = await new Promise<Server>((resolve) => {
-    const s = createServer(listener).listen(0, '127.0.0.1', () => resolve(s))
+    const s = createHttpServer(listener).listen(0, '127.0.0.1', () => resolve(s))
   })
   const { port } = server.address() as AddressInfo
   return {

@@ -97,6 +97,35 @@ describe('a request body on a socket', () => {
     expect(answer).toMatch(/\r\nConnection: close\r\n/i)
   })
 
+  it('Expect: 100-continue: told to go on within the cap, refused before uploading past it', async () => {
+    const { port } = new URL(server.base)
+    /** Headers first; the body only once the server says 100 Continue, as curl does. */
+    const ask = (length: number, body: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(
+            `POST /v1/login/password HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`,
+          ),
+        )
+        let text = ''
+        let sent = false
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString()
+          if (!sent && text.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+            sent = true
+            socket.write(body)
+          }
+        })
+        socket.on('close', () => resolve(text))
+        socket.on('error', reject)
+      })
+    const within = await ask(Buffer.byteLength(loginBody), loginBody)
+    expect(within).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /)
+    const past = await ask(10 << 20, '')
+    expect(past).toMatch(/^HTTP\/1\.1 413 /)
+    expect(past).not.toContain('100 Continue')
+  })
+
   it('refuses bytes that are not UTF-8, text that is not JSON, and an empty body with 400', async () => {
     const notUtf8 = await postInPieces('/v1/login/password', [Buffer.from([0x7b, 0xff, 0x7d])])
     expect(notUtf8.status).toBe(400)
